@@ -1,0 +1,62 @@
+// Drizzle tables of the history database: chats and their messages.
+import type { ContentBlock } from '@anthropic-ai/sdk/resources/messages';
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const timestamps = {
+  createdAt: integer('created_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  updatedAt: integer('updated_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+};
+
+export const chats = sqliteTable(
+  'chats',
+  {
+    id: text('id').primaryKey(),
+    /** The anonymous browser identity that created the chat; nobody else can see it. */
+    ownerId: text('owner_id').notNull(),
+    title: text('title').notNull(),
+    ...timestamps,
+  },
+  (table) => [index('chats_owner_updated_idx').on(table.ownerId, table.updatedAt)],
+);
+
+export type Chat = typeof chats.$inferSelect;
+export type NewChat = typeof chats.$inferInsert;
+
+export const messageRoles = ['user', 'assistant'] as const;
+export const messageStatuses = ['complete', 'stopped', 'error', 'interrupted'] as const;
+export type MessageRole = (typeof messageRoles)[number];
+export type MessageStatus = (typeof messageStatuses)[number];
+export interface StoredError {
+  type: string;
+  message: string;
+}
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    chatId: text('chat_id')
+      .notNull()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    /** One user message and at most one assistant message share a turn id. */
+    turnId: text('turn_id').notNull(),
+    role: text('role', { enum: messageRoles }).notNull(),
+    /** Anthropic content blocks, as the Messages API returns them. */
+    content: text('content', { mode: 'json' }).$type<ContentBlock[]>().notNull(),
+    status: text('status', { enum: messageStatuses }).notNull(),
+    error: text('error', { mode: 'json' }).$type<StoredError>(),
+    /** First S2 sequence number of the turn's generation (where a replay of this turn starts). */
+    cursorStart: integer('cursor_start'),
+    /** Sequence number just after the turn's last record, once the turn has ended. */
+    cursorEnd: integer('cursor_end'),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('messages_turn_role_idx').on(table.turnId, table.role),
+    index('messages_chat_created_idx').on(table.chatId, table.createdAt),
+  ],
+);
+
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidEnvironmentError, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('fills every default when nothing is set', () => {
+    expect(parseEnv({})).toEqual({
+      S2_BASIN: 'resumable-chat',
+      S2_CHAT_MODE: 'session',
+      S2_BATCH_SIZE: 10,
+      S2_LINGER_DURATION_MS: 50,
+      ANTHROPIC_MODEL: 'claude-haiku-4-5-20251001',
+      ANTHROPIC_MAX_TOKENS: 1024,
+      DATABASE_URL: 'file:.data/app.sqlite',
+      DATA_DIR: '.data',
+    });
+  });
+
+  it('keeps the history database in DATA_DIR unless DATABASE_URL names one', () => {
+    expect(parseEnv({ DATA_DIR: '/tmp/rc' }).DATABASE_URL).toBe('file:/tmp/rc/app.sqlite');
+    expect(parseEnv({ DATA_DIR: '/tmp/rc', DATABASE_URL: 'file:/db/x.sqlite' }).DATABASE_URL).toBe(
+      'file:/db/x.sqlite',
+    );
+  });
+
+  it('treats empty strings as unset, as .env files write them', () => {
+    const parsed = parseEnv({ S2_ACCESS_TOKEN: '', ANTHROPIC_API_KEY: '', S2_BATCH_SIZE: '' });
+    expect(parsed.S2_ACCESS_TOKEN).toBeUndefined();
+    expect(parsed.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(parsed.S2_BATCH_SIZE).toBe(10);
+  });
+
+  it('coerces numbers and keeps credentials', () => {
+    const parsed = parseEnv({ S2_BATCH_SIZE: '100', S2_LINGER_DURATION_MS: '0', S2_ACCESS_TOKEN: 'tok' });
+    expect(parsed).toMatchObject({ S2_BATCH_SIZE: 100, S2_LINGER_DURATION_MS: 0, S2_ACCESS_TOKEN: 'tok' });
+  });
+
+  it.each([
+    ['S2_CHAT_MODE', 'sticky'],
+    ['S2_BATCH_SIZE', '0'],
+    ['S2_BATCH_SIZE', '1001'],
+    ['S2_BATCH_SIZE', 'ten'],
+    ['S2_LINGER_DURATION_MS', '-1'],
+    ['S2_BASIN', 'Bad_Basin'],
+    ['ANTHROPIC_BASE_URL', 'not a url'],
+    ['ANTHROPIC_MAX_TOKENS', '1.5'],
+    ['DATABASE_URL', 'postgres://db'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    expect(() => parseEnv({ [name]: value })).toThrow(InvalidEnvironmentError);
+    expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+});

@@ -1,0 +1,11 @@
+// Next.js configuration: Node-only native modules stay external to the server bundle.
+import type { NextConfig } from 'next';
+
+const nextConfig = {
+  // better-sqlite3 is a native addon; the S2 SDK opens HTTP/2 sessions with node:http2.
+  serverExternalPackages: ['better-sqlite3', '@s2-dev/streamstore'],
+  poweredByHeader: false,
+  reactStrictMode: true,
+} satisfies NextConfig;
+
+export default nextConfig;

@@ -1,0 +1,4 @@
+// PostCSS pipeline: Tailwind CSS 4.
+export default {
+  plugins: { '@tailwindcss/postcss': {} },
+};
