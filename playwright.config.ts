@@ -59,6 +59,7 @@ export default defineConfig({
       S2_ACCESS_TOKEN: '',
       ANTHROPIC_API_KEY: '',
       NEXT_TELEMETRY_DISABLED: '1',
+      LOCAL_ANTHROPIC_SLOW_DELTA_MS: '150',
     },
   },
 });

@@ -12,6 +12,7 @@ describe('parseEnv', () => {
       ANTHROPIC_MAX_TOKENS: 1024,
       DATABASE_URL: 'file:.data/app.sqlite',
       DATA_DIR: '.data',
+      RATE_LIMIT_PER_MINUTE: 20,
     });
   });
 
@@ -44,6 +45,8 @@ describe('parseEnv', () => {
     ['ANTHROPIC_BASE_URL', 'not a url'],
     ['ANTHROPIC_MAX_TOKENS', '1.5'],
     ['DATABASE_URL', 'postgres://db'],
+    ['SESSION_SECRET', 'short'],
+    ['RATE_LIMIT_PER_MINUTE', '0'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(InvalidEnvironmentError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: `));

@@ -29,6 +29,8 @@ export const envSchema = z.object({
     .regex(/^file:.+/, 'a SQLite file URL such as file:.data/app.sqlite')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  RATE_LIMIT_PER_MINUTE: positiveInt(1, 100_000).default(20),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'DATABASE_URL'> & { DATABASE_URL: string };

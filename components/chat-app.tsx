@@ -1,0 +1,62 @@
+'use client';
+// The chat page's client root: the chat list beside the open chat. Mounted by app/chat/[id]/page.tsx.
+import { useRouter } from 'next/navigation';
+import { useCallback, useState } from 'react';
+import type { ChatDetail, ChatSummary } from '../lib/chat-types';
+import { ChatView } from './chat-view';
+import { newId } from './new-id';
+import { Sidebar } from './sidebar';
+import { useChatList } from './use-chat-list';
+
+export interface ChatAppProps {
+  chatId: string;
+  /** The chat as stored, or null for a chat that has no message yet (it is created by its first send). */
+  initialDetail: ChatDetail | null;
+  /** The browser's chats, newest first. */
+  chats: ChatSummary[];
+  /** Replies come from the bundled local model (no ANTHROPIC_API_KEY). */
+  localModel: boolean;
+}
+
+export function ChatApp({ chatId, initialDetail, chats: initialChats, localModel }: ChatAppProps) {
+  const router = useRouter();
+  const { chats, refresh, remove } = useChatList(initialChats);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const title = chats.find((chat) => chat.id === chatId)?.title ?? initialDetail?.chat.title ?? 'New chat';
+
+  const startNewChat = useCallback(() => {
+    setSidebarOpen(false);
+    router.push(`/chat/${newId()}`);
+  }, [router]);
+
+  const deleteChat = useCallback(
+    async (id: string) => {
+      await remove(id);
+      if (id === chatId) router.push('/');
+    },
+    [remove, chatId, router],
+  );
+
+  return (
+    <div className="flex h-dvh overflow-hidden bg-white text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
+      <Sidebar
+        chats={chats}
+        currentChatId={chatId}
+        open={sidebarOpen}
+        onClose={() => setSidebarOpen(false)}
+        onNewChat={startNewChat}
+        onDelete={deleteChat}
+      />
+      <ChatView
+        key={chatId}
+        chatId={chatId}
+        initialDetail={initialDetail}
+        title={title.trim() === '' ? 'Untitled chat' : title}
+        localModel={localModel}
+        sidebarOpen={sidebarOpen}
+        onOpenSidebar={() => setSidebarOpen(true)}
+        onChatsChanged={refresh}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+'use client';
+// One chat: its header, the conversation (or the empty state), notices and the composer.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ChatDetail } from '../lib/chat-types';
+import { ChatHeader } from './chat-header';
+import { Composer } from './composer';
+import type { IndicatorState } from './connection-indicator';
+import { EmptyState } from './empty-state';
+import { ErrorBanner } from './error-banner';
+import { MessageList } from './message-list';
+import { useChatSession } from './use-chat-session';
+import { useOnline } from './use-online';
+import { useSendTurn } from './use-send-turn';
+
+interface ChatViewProps {
+  chatId: string;
+  initialDetail: ChatDetail | null;
+  title: string;
+  localModel: boolean;
+  sidebarOpen: boolean;
+  onOpenSidebar: () => void;
+  /** Something that changes the chat list happened (a chat was created, a reply ended). */
+  onChatsChanged: () => void;
+}
+
+export function ChatView({
+  chatId,
+  initialDetail,
+  title,
+  localModel,
+  sidebarOpen,
+  onOpenSidebar,
+  onChatsChanged,
+}: ChatViewProps) {
+  const { messages, running, connection, banner, dispatch } = useChatSession(chatId, initialDetail);
+  const online = useOnline();
+  const { send, stop } = useSendTurn(chatId, dispatch, onChatsChanged);
+  const [sentCount, setSentCount] = useState(0);
+
+  const sendAndFollow = useCallback(
+    (text: string) => {
+      setSentCount((count) => count + 1);
+      return send(text);
+    },
+    [send],
+  );
+
+  // Esc stops the reply from anywhere on the page: the composer itself is disabled while it runs.
+  useEffect(() => {
+    if (!running) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      void stop();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [running, stop]);
+
+  // A finished reply renames a new chat and reorders the list.
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running) onChatsChanged();
+    wasRunning.current = running;
+  }, [running, onChatsChanged]);
+
+  const indicator: IndicatorState = online ? connection : 'offline';
+  return (
+    <main className="flex h-full min-w-0 flex-1 flex-col">
+      <ChatHeader
+        title={title}
+        connection={indicator}
+        localModel={localModel}
+        sidebarOpen={sidebarOpen}
+        onOpenSidebar={onOpenSidebar}
+      />
+      {messages.length === 0 ? (
+        <EmptyState onPick={(command) => void sendAndFollow(command)} disabled={running} />
+      ) : (
+        <MessageList messages={messages} sentCount={sentCount} />
+      )}
+      {banner !== null && (
+        <ErrorBanner banner={banner} onDismiss={() => dispatch({ type: 'banner', banner: null })} />
+      )}
+      <Composer running={running} onSend={sendAndFollow} onStop={() => void stop()} />
+    </main>
+  );
+}

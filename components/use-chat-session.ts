@@ -1,0 +1,94 @@
+'use client';
+// Holds one chat's view state: history, the live subscription folded into it, and history re-reads.
+import { type Dispatch, useEffect, useMemo, useReducer, useState } from 'react';
+import type { ChatDetail } from '../lib/chat-types';
+import { type ConnectionState, SubscribeHttpError } from '../lib/resumable/client';
+import { ApiError, fetchChat } from './chat-api';
+import { followStream } from './follow-stream';
+import {
+  type Banner,
+  initialSession,
+  isTurnRunning,
+  needsReconcile,
+  type SessionAction,
+  sessionReducer,
+} from './session-state';
+import { type ViewMessage, viewMessages } from './view-messages';
+
+export interface ChatSession {
+  messages: ViewMessage[];
+  running: boolean;
+  /** The live subscription's state; a chat with nothing sent yet has nothing to follow and counts as live. */
+  connection: ConnectionState;
+  banner: Banner | null;
+  dispatch: Dispatch<SessionAction>;
+}
+
+const RECONCILE_DELAY_MS = 700;
+
+export function useChatSession(chatId: string, initialDetail: ChatDetail | null): ChatSession {
+  const [state, dispatch] = useReducer(sessionReducer, initialDetail, initialSession);
+  const [connection, setConnection] = useState<ConnectionState>('connecting');
+  const epoch = state.subscription?.epoch;
+  const from = state.subscription?.from;
+
+  useEffect(() => {
+    if (epoch === undefined || from === undefined) return;
+    const controller = new AbortController();
+    void followStream({
+      chatId,
+      from,
+      signal: controller.signal,
+      onEvent: (event, cursor) => dispatch({ type: 'event', event, cursor }),
+      onRehydrate: (detail) => dispatch({ type: 'rehydrated', detail }),
+      onState: setConnection,
+      onFatal: (error) =>
+        dispatch({ type: 'banner', banner: { kind: 'error', message: streamFailure(error) } }),
+    });
+    return () => controller.abort();
+  }, [chatId, epoch, from]);
+
+  const { refetchSeq } = state;
+  useEffect(() => {
+    if (refetchSeq === 0) return;
+    // A newer request supersedes an older one still in flight: the latest read wins.
+    const controller = new AbortController();
+    fetchChat(chatId, controller.signal).then(
+      (detail) => dispatch({ type: 'hydrated', detail }),
+      () => {
+        // A failed re-read is not fatal: the live view stays right; the next turn's end reads again.
+      },
+    );
+    return () => controller.abort();
+  }, [chatId, refetchSeq]);
+
+  // The reply is stored a moment after its last event is streamed; read again until history holds it.
+  const reconcile = needsReconcile(state);
+  const { reconcileAttempts } = state;
+  useEffect(() => {
+    if (!reconcile) return;
+    const timer = setTimeout(
+      () => dispatch({ type: 'refetch', reconcile: true }),
+      RECONCILE_DELAY_MS * (reconcileAttempts + 1),
+    );
+    return () => clearTimeout(timer);
+  }, [reconcile, reconcileAttempts]);
+
+  const messages = useMemo(() => viewMessages(state), [state]);
+  return {
+    messages,
+    running: isTurnRunning(state),
+    connection: state.subscription === null ? 'live' : connection,
+    banner: state.banner,
+    dispatch,
+  };
+}
+
+function streamFailure(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof SubscribeHttpError) {
+    if (error.status === 404) return 'This chat is no longer available.';
+    return `The server refused the live connection (${error.status}). Reload the page to retry.`;
+  }
+  return 'Lost the live connection to this chat. Reload the page to reconnect.';
+}

@@ -1,0 +1,111 @@
+// Typed API errors and their one mapping to JSON HTTP responses.
+import { ZodError } from 'zod';
+
+export type ApiErrorType =
+  | 'invalid_request_error'
+  | 'not_found_error'
+  | 'conflict_error'
+  | 'request_too_large'
+  | 'rate_limit_error'
+  | 'forbidden_error'
+  | 'method_not_allowed'
+  | 'unsupported_media_type'
+  | 'range_not_satisfiable'
+  | 'api_error';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: ApiErrorType,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(message: string) {
+    super(400, 'invalid_request_error', message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message = 'Chat not found.') {
+    super(404, 'not_found_error', message);
+  }
+}
+
+export class TurnInProgressError extends ApiError {
+  constructor() {
+    super(409, 'conflict_error', 'A reply is already in progress.');
+  }
+}
+
+export class NoActiveTurnError extends ApiError {
+  constructor() {
+    super(409, 'conflict_error', 'No reply is in progress.');
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  constructor(limitBytes: number) {
+    super(413, 'request_too_large', `The request is larger than ${limitBytes} bytes.`);
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate_limit_error', 'Too many messages; wait a moment and try again.', {
+      'Retry-After': String(retryAfterSeconds),
+    });
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super(403, 'forbidden_error', message);
+  }
+}
+
+export function jsonError(
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  return Response.json(
+    { error: { type, message } },
+    { status, headers: { 'Cache-Control': 'no-store', ...headers } },
+  );
+}
+
+function describeZodError(error: ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'Invalid request.';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/** The single place errors become HTTP: typed errors keep their status, anything else is a logged 500. */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return jsonError(error.status, error.type, error.message, error.headers);
+  if (error instanceof ZodError) return jsonError(400, 'invalid_request_error', describeZodError(error));
+  console.error('unexpected error while handling a request', error);
+  return jsonError(500, 'api_error', 'An internal error occurred.');
+}
+
+/** Runs a route body and maps whatever it throws. */
+export async function handle(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** A handler for the methods a route does not support: 405 with the JSON error body and an Allow header. */
+export function methodNotAllowed(allow: string) {
+  return async () => jsonError(405, 'method_not_allowed', `Use ${allow} on this route.`, { Allow: allow });
+}

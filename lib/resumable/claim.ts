@@ -1,0 +1,164 @@
+// Claiming a stream for a new generation, per mode: at most one writer, lease takeover, self-conflict safe.
+import {
+  type AppendAck,
+  AppendInput,
+  AppendRecord,
+  FencingTokenMismatchError,
+  type S2Stream,
+  SeqNumMismatchError,
+} from '@s2-dev/streamstore';
+import { INTERRUPTED_EVENT } from './events';
+import { decodeRecord, eventRecord, makeToken, parseToken, startRecord } from './protocol';
+import { isMissingStream, leaseExpired, readStreamState, type StreamState } from './state';
+import type { ResumableMode } from './types';
+
+export interface ClaimRequest {
+  mode: ResumableMode;
+  turnId: string;
+  /** Only an explicit turnId from the caller may join an existing generation. */
+  joinable: boolean;
+  leaseDurationMs: number;
+  /** Creates the stream when the basin does not create streams on append. */
+  createStream: () => Promise<void>;
+}
+
+export interface Claimed {
+  kind: 'claimed';
+  token: string;
+  fromSeqNum: number;
+  /** The writer's first `matchSeqNum`: the claim ack's end (R2). */
+  nextSeqNum: number;
+  tookOver?: { fromSeqNum: number };
+}
+
+export interface Busy {
+  kind: 'busy';
+  /** Present when the stream's current or last generation has the caller's turnId (R23). */
+  join?: { fromSeqNum: number; token: string; active: boolean };
+}
+
+interface Plan {
+  token: string;
+  fromSeqNum: number;
+  records: AppendRecord[];
+  matchSeqNum: number;
+  fencingToken?: string;
+  tookOver?: { fromSeqNum: number };
+}
+
+function planSingleUse(turnId: string): Plan {
+  const token = makeToken('active', 0);
+  return {
+    token,
+    fromSeqNum: 0,
+    matchSeqNum: 0,
+    records: [AppendRecord.fence(token), startRecord(token, turnId)],
+  };
+}
+
+/** `undefined` while a live generation holds the stream. */
+function planReuse(
+  mode: ResumableMode,
+  state: StreamState,
+  turnId: string,
+  leaseMs: number,
+): Plan | undefined {
+  if (state.kind === 'active' && !leaseExpired(state.lastRecordAt, leaseMs)) return undefined;
+  // Readers of an abandoned generation get a terminal event before the new fence ends their tail (R8).
+  const prefix = state.kind === 'active' ? [eventRecord(state.token, INTERRUPTED_EVENT)] : [];
+  const fromSeqNum = state.tail + prefix.length;
+  const token = makeToken('active', fromSeqNum);
+  const trim = mode === 'shared' && state.tail > 0 ? [AppendRecord.trim(state.tail)] : [];
+  return {
+    token,
+    fromSeqNum,
+    matchSeqNum: state.tail,
+    fencingToken: state.token,
+    records: [...prefix, AppendRecord.fence(token), ...trim, startRecord(token, turnId)],
+    tookOver: state.kind === 'active' ? { fromSeqNum: state.fromSeqNum } : undefined,
+  };
+}
+
+function claimed(plan: Plan, ack?: AppendAck): Claimed {
+  return {
+    kind: 'claimed',
+    token: plan.token,
+    fromSeqNum: plan.fromSeqNum,
+    nextSeqNum: ack?.end.seqNum ?? plan.matchSeqNum + plan.records.length,
+    tookOver: plan.tookOver,
+  };
+}
+
+/** The generation a retry with `turnId` should join: the active one, or the last one if it has ended. */
+async function findJoin(
+  stream: S2Stream,
+  state: StreamState,
+  turnId: string,
+  leaseMs: number,
+): Promise<Busy['join']> {
+  let generation: { fromSeqNum: number; token: string; active: boolean } | undefined;
+  if (state.kind === 'active') {
+    // An abandoned generation is taken over rather than joined, even by its own retry.
+    if (leaseExpired(state.lastRecordAt, leaseMs)) return undefined;
+    generation = { fromSeqNum: state.fromSeqNum, token: state.token, active: true };
+  } else if (state.token !== undefined) {
+    const parsed = parseToken(state.token);
+    if (parsed) generation = { fromSeqNum: parsed.fromSeqNum, token: state.token, active: false };
+  }
+  if (!generation) return undefined;
+  const batch = await stream.read({
+    start: { from: { seqNum: generation.fromSeqNum } },
+    stop: { limits: { count: 4 } },
+  });
+  const start = batch.records.map(decodeRecord).find((r) => r.kind === 'start');
+  return start?.kind === 'start' && start.turnId === turnId ? generation : undefined;
+}
+
+function isConditionFailure(err: unknown): err is FencingTokenMismatchError | SeqNumMismatchError {
+  return err instanceof FencingTokenMismatchError || err instanceof SeqNumMismatchError;
+}
+
+/**
+ * One conditional append opens the generation: `[interrupted event?] fence(gen-…) [trim?] start`.
+ * The condition (`matchSeqNum` = the tail we judged, plus the current fencing token) makes the judgement
+ * atomic, so concurrent claims yield exactly one winner (R1).
+ */
+export async function claimGeneration(stream: S2Stream, request: ClaimRequest): Promise<Claimed | Busy> {
+  const { mode, turnId, leaseDurationMs } = request;
+  let state: StreamState | undefined;
+  if (request.joinable) {
+    state = await readStreamState(stream);
+    const join = await findJoin(stream, state, turnId, leaseDurationMs);
+    if (join) return { kind: 'busy', join };
+  }
+  let createdStream = false;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (mode !== 'single-use') state ??= await readStreamState(stream);
+    const plan =
+      state && mode !== 'single-use'
+        ? planReuse(mode, state, turnId, leaseDurationMs)
+        : planSingleUse(turnId);
+    if (!plan) return { kind: 'busy' };
+    try {
+      const input = AppendInput.create(plan.records, {
+        matchSeqNum: plan.matchSeqNum,
+        fencingToken: plan.fencingToken,
+      });
+      return claimed(plan, await stream.append(input));
+    } catch (err) {
+      if (isMissingStream(err) && !createdStream) {
+        createdStream = true;
+        await request.createStream();
+        continue;
+      }
+      if (!isConditionFailure(err)) throw err;
+      // A retried append whose first attempt landed conflicts with itself (R3): our token is the holder.
+      if (err instanceof FencingTokenMismatchError && err.expectedFencingToken === plan.token)
+        return claimed(plan);
+      state = await readStreamState(stream);
+      if (state.kind === 'active' && state.token === plan.token) return claimed(plan);
+      if (mode === 'single-use') return { kind: 'busy' };
+    }
+  }
+  return { kind: 'busy' };
+}

@@ -1,0 +1,267 @@
+// The batching writer: persists one generation's events through a fenced, seq-matched S2 Producer.
+import {
+  AppendInput,
+  type AppendRecord,
+  BatchTransform,
+  FencingTokenMismatchError,
+  MAX_APPEND_BYTES,
+  meteredBytes,
+  Producer,
+  type RecordSubmitTicket,
+  type S2Stream,
+} from '@s2-dev/streamstore';
+import type { Claimed } from './claim';
+import type { ResolvedConfig } from './config';
+import { RecordTooLargeError } from './errors';
+import type { ResumableErrorEvent } from './events';
+import { eventRecord, heartbeatRecord, parseToken, singleUseTrim, terminalRecords } from './protocol';
+import { ABORTED, closeIterator, nextOrAbort } from './source';
+import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
+import { type ForeignFence, watchForeignFences } from './watch';
+
+export interface PersistRequest {
+  stream: S2Stream;
+  claim: Claimed;
+  source: EventSource | EventSourceFactory;
+  config: ResolvedConfig;
+  /** Resolves when a `stop()` in this process fenced the generation: a fast path beside the watch. */
+  localFence: Promise<ForeignFence>;
+}
+
+export interface PersistOutcome {
+  reason: GenerationEndReason;
+  toSeqNum: number;
+  error?: { type: string; message: string };
+  /** The fence that ended the generation, when known. */
+  terminalToken?: string;
+}
+
+/** How long live readers get to read a finished single-use generation before it is trimmed. */
+export const SINGLE_USE_TRIM_DELAY_MS = 1000;
+
+/** Empties a finished single-use stream; conditioned on its terminal token so nothing newer is touched. */
+export async function trimFinishedSingleUse(stream: S2Stream, terminalToken: string): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, SINGLE_USE_TRIM_DELAY_MS));
+  await stream.append(AppendInput.create([singleUseTrim()], { fencingToken: terminalToken }));
+}
+
+/** Ends a generation with one direct conditional append, for paths where no Producer runs. */
+export async function endGenerationDirectly(
+  stream: S2Stream,
+  claim: Claimed,
+  error: ResumableErrorEvent['error'],
+): Promise<{ toSeqNum: number; terminalToken: string }> {
+  const { records, terminalToken } = terminalRecords(claim.token, claim.fromSeqNum, {
+    phase: 'error',
+    event: { type: 'error', error },
+  });
+  const ack = await stream.append(AppendInput.create(records, { fencingToken: claim.token }));
+  return { toSeqNum: ack.end.seqNum, terminalToken };
+}
+
+/** While the upstream is silent, one heartbeat per interval keeps the lease of a healthy writer (R7). */
+function startHeartbeat(beat: () => void, intervalMs: number): { touch(): void; stop(): void } {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (!busy) beat();
+    busy = false;
+  }, intervalMs);
+  return {
+    touch: () => {
+      busy = true;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+function fencedOutcome(fence: ForeignFence): PersistOutcome {
+  const phase = parseToken(fence.token)?.phase;
+  if (phase === 'stopped') {
+    return { reason: 'stopped', toSeqNum: fence.seqNum + 1, terminalToken: fence.token };
+  }
+  // A new generation's fence is not part of ours; a stale close's error fence is.
+  if (phase === 'active') return { reason: 'taken-over', toSeqNum: fence.seqNum };
+  return { reason: 'taken-over', toSeqNum: fence.seqNum + 1, terminalToken: fence.token };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type PumpResult =
+  | { kind: 'ended'; recordedError?: ResumableErrorEvent['error'] }
+  | { kind: 'source-error'; error: unknown }
+  | { kind: 'aborted' }
+  | { kind: 'producer-error'; error: unknown };
+
+type Submit = (record: AppendRecord) => Promise<unknown>;
+type SourceIterator = AsyncIterator<Parameters<typeof eventRecord>[1]>;
+
+/** Copies upstream events into the producer; `await submit` carries S2 backpressure to the upstream (R10). */
+async function drain(
+  iterator: SourceIterator,
+  token: string,
+  submit: Submit,
+  signal: AbortSignal,
+  touch: () => void,
+): Promise<PumpResult> {
+  let recordedError: ResumableErrorEvent['error'] | undefined;
+  try {
+    for (;;) {
+      const step = await nextOrAbort(iterator, signal);
+      if (step === ABORTED) return { kind: 'aborted' };
+      if (step.done) return { kind: 'ended', recordedError };
+      const record = eventRecord(token, step.value);
+      const size = meteredBytes(record);
+      if (size > MAX_APPEND_BYTES) return { kind: 'source-error', error: new RecordTooLargeError(size) };
+      if (step.value.type === 'error') recordedError = step.value.error;
+      touch();
+      try {
+        await submit(record);
+      } catch (error) {
+        return { kind: 'producer-error', error };
+      }
+    }
+  } catch (error) {
+    return signal.aborted ? { kind: 'aborted' } : { kind: 'source-error', error };
+  }
+}
+
+async function pump(
+  request: PersistRequest,
+  submit: Submit,
+  signal: AbortSignal,
+  touch: () => void,
+): Promise<PumpResult> {
+  let iterator: SourceIterator;
+  try {
+    const events = typeof request.source === 'function' ? await request.source(signal) : request.source;
+    iterator = events[Symbol.asyncIterator]();
+  } catch (error) {
+    return signal.aborted ? { kind: 'aborted' } : { kind: 'source-error', error };
+  }
+  const result = await drain(iterator, request.claim.token, submit, signal, touch);
+  // Stop, takeover and failure all cancel the upstream: signal for factories, return() for iterators.
+  if (result.kind !== 'ended') closeIterator(iterator);
+  return result;
+}
+
+/** The outcome when the generation did not end by its own terminal fence: fenced out, or failed. */
+async function settleUnfinished(
+  request: PersistRequest,
+  fence: ForeignFence | undefined,
+  producerError: unknown,
+): Promise<PersistOutcome> {
+  const { stream, claim, config } = request;
+  if (fence) {
+    // Only fencing mismatches are the expected face of a stop or takeover (R4); anything else is news.
+    if (producerError !== undefined && !(producerError instanceof FencingTokenMismatchError)) {
+      config.logger.warn('resumable: the writer failed after its generation was ended', producerError);
+    }
+    return fencedOutcome(fence);
+  }
+  if (producerError instanceof FencingTokenMismatchError) {
+    // The watch failed; the mismatch still names the fence that replaced ours.
+    const { tail } = await stream.checkTail().catch(() => ({ tail: { seqNum: claim.nextSeqNum } }));
+    return fencedOutcome({ token: producerError.expectedFencingToken, seqNum: tail.seqNum - 1 });
+  }
+  config.logger.error('resumable: persisting the generation failed', producerError);
+  const error = { type: 'api_error', message: config.errorMessage(producerError) };
+  // Best effort, so readers and the next claim need not wait for the lease.
+  const closing = await endGenerationDirectly(stream, claim, error).catch(() => ({
+    toSeqNum: claim.nextSeqNum,
+  }));
+  return { reason: 'error', error, ...closing };
+}
+
+/**
+ * Persists a claimed generation: upstream events, heartbeats while it is silent, then the terminal records,
+ * all through one Producer whose batches carry the generation's fencing token and consecutive
+ * `matchSeqNum`s (R2). A fence written by anyone else (stop, takeover, stale close) aborts the upstream.
+ */
+export async function persistGeneration(request: PersistRequest): Promise<PersistOutcome> {
+  const { stream, claim, config } = request;
+  const controller = new AbortController();
+  let terminalToken: string | undefined;
+  const watch = watchForeignFences(
+    stream,
+    claim.nextSeqNum,
+    (token) => token === claim.token || token === terminalToken,
+    config.logger,
+  );
+  let foreign: ForeignFence | undefined;
+  const fenced = Promise.race([watch.fence, request.localFence]).then((fence) => {
+    foreign ??= fence;
+    controller.abort();
+    return fence;
+  });
+  let producerError: unknown;
+  let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  try {
+    const producer = new Producer(
+      new BatchTransform({
+        lingerDurationMillis: config.lingerDuration,
+        maxBatchRecords: config.batchSize,
+        fencingToken: claim.token,
+        matchSeqNum: claim.nextSeqNum,
+      }),
+      await stream.appendSession(),
+    );
+    // A failed append is known at once, even while the upstream is silent and nothing else is submitted.
+    const submit = async (record: AppendRecord) => {
+      const ticket = await producer.submit(record);
+      ticket.ack().catch((err: unknown) => {
+        producerError ??= err;
+        controller.abort();
+      });
+      return ticket;
+    };
+    heartbeat = startHeartbeat(() => {
+      submit(heartbeatRecord(claim.token)).catch(() => undefined);
+    }, config.heartbeatIntervalMs);
+    const result = await pump(request, submit, controller.signal, heartbeat.touch);
+    heartbeat.stop();
+    let ended: (Omit<PersistOutcome, 'toSeqNum'> & { fence: RecordSubmitTicket }) | undefined;
+    if (result.kind === 'ended' || result.kind === 'source-error') {
+      const error =
+        result.kind === 'source-error'
+          ? { type: 'api_error', message: config.errorMessage(result.error) }
+          : result.recordedError;
+      const terminal = terminalRecords(claim.token, claim.fromSeqNum, {
+        phase: error ? 'error' : 'complete',
+        // An error envelope the upstream yielded is already recorded; a thrown error is not (R6).
+        event: result.kind === 'source-error' && error ? { type: 'error', error } : undefined,
+      });
+      terminalToken = terminal.terminalToken;
+      try {
+        let fence: RecordSubmitTicket | undefined;
+        for (const record of terminal.records) fence = await submit(record);
+        if (fence) ended = { reason: error ? 'error' : 'complete', ...(error ? { error } : {}), fence };
+      } catch (err) {
+        producerError ??= err;
+      }
+    } else if (result.kind === 'producer-error') {
+      producerError ??= result.error;
+    }
+    try {
+      await producer.close();
+      if (ended) {
+        const { fence, ...outcome } = ended;
+        return { ...outcome, toSeqNum: (await fence.ack()).seqNum() + 1, terminalToken };
+      }
+    } catch (err) {
+      producerError ??= err;
+    }
+  } catch (err) {
+    producerError ??= err;
+  } finally {
+    heartbeat?.stop();
+    controller.abort();
+    await watch.close();
+  }
+  return settleUnfinished(request, foreign ?? (await withTimeout(fenced, 1000)), producerError);
+}

@@ -1,0 +1,96 @@
+import { AppendRecord, type ReadRecord } from '@s2-dev/streamstore';
+import { describe, expect, it } from 'vitest';
+import { STOPPED_EVENT } from './events';
+import {
+  decodeRecord,
+  eventRecord,
+  heartbeatRecord,
+  isActiveToken,
+  makeToken,
+  parseToken,
+  singleUseTrim,
+  startRecord,
+  terminalRecords,
+} from './protocol';
+
+function asRead(record: AppendRecord, seqNum = 7): ReadRecord<'string'> {
+  const body = typeof record.body === 'string' ? record.body : new TextDecoder().decode(record.body);
+  const headers = (record.headers ?? []).map(([name, value]): [string, string] => [
+    typeof name === 'string' ? name : new TextDecoder().decode(name),
+    typeof value === 'string' ? value : new TextDecoder().decode(value),
+  ]);
+  return { seqNum, body, headers, timestamp: new Date(1000) };
+}
+
+describe('fencing tokens', () => {
+  it('encode the phase and the generation start, within the 36-byte fence limit', () => {
+    const token = makeToken('error', Number.MAX_SAFE_INTEGER);
+    expect(new TextEncoder().encode(token).length).toBeLessThanOrEqual(36);
+    expect(parseToken(token)).toEqual({ raw: token, phase: 'error', fromSeqNum: Number.MAX_SAFE_INTEGER });
+    expect(parseToken(makeToken('active', 12))).toMatchObject({ phase: 'active', fromSeqNum: 12 });
+  });
+
+  it('R5: every non-opening token ends a generation, foreign ones included', () => {
+    expect(isActiveToken(makeToken('active', 0))).toBe(true);
+    for (const phase of ['complete', 'stopped', 'error'] as const)
+      expect(isActiveToken(makeToken(phase, 3))).toBe(false);
+    expect(isActiveToken('someone-else')).toBe(false);
+    expect(parseToken('someone-else')).toBeUndefined();
+  });
+});
+
+describe('record codec', () => {
+  const token = makeToken('active', 4);
+
+  it('R22: stores an event verbatim and decodes its type for the SSE frame', () => {
+    const event = {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'input_json_delta', partial_json: '{"a":' },
+    };
+    const decoded = decodeRecord(asRead(eventRecord(token, event as never)));
+    expect(decoded).toMatchObject({ kind: 'event', token, eventType: 'content_block_delta' });
+    expect(decoded.kind === 'event' && decoded.body).toBe(JSON.stringify(event));
+  });
+
+  it('tells control records apart so they never become frames', () => {
+    expect(decodeRecord(asRead(heartbeatRecord(token)))).toMatchObject({ kind: 'heartbeat', token });
+    expect(decodeRecord(asRead(startRecord(token, 'turn-1')))).toMatchObject({
+      kind: 'start',
+      turnId: 'turn-1',
+    });
+    expect(decodeRecord(asRead(AppendRecord.fence(token)))).toMatchObject({ kind: 'fence', token });
+    expect(decodeRecord(asRead(AppendRecord.trim(3)))).toMatchObject({ kind: 'trim' });
+    expect(decodeRecord(asRead(AppendRecord.string({ body: 'not json' })))).toMatchObject({
+      kind: 'ignored',
+    });
+  });
+});
+
+describe('terminal records', () => {
+  const token = makeToken('active', 0);
+
+  it('R5: writes the error event before the error fence, in one batch', () => {
+    const error = { type: 'error' as const, error: { type: 'api_error', message: 'An error occurred.' } };
+    const { records, terminalToken } = terminalRecords(token, 0, { phase: 'error', event: error });
+    expect(records.map((r) => decodeRecord(asRead(r)).kind)).toEqual(['event', 'fence']);
+    expect(parseToken(terminalToken)).toMatchObject({ phase: 'error', fromSeqNum: 0 });
+  });
+
+  it('R18: a stop ends with the stopped event and a stop- fence', () => {
+    const { records, terminalToken } = terminalRecords(token, 0, { phase: 'stopped', event: STOPPED_EVENT });
+    expect(records.map((r) => decodeRecord(asRead(r)))).toMatchObject([
+      { kind: 'event', token, eventType: 'error' },
+      { kind: 'fence', token: terminalToken },
+    ]);
+    expect(parseToken(terminalToken)?.phase).toBe('stopped');
+  });
+
+  it('R9: the single-use cleanup trims to the end of the stream', () => {
+    expect(decodeRecord(asRead(singleUseTrim()))).toMatchObject({ kind: 'trim' });
+    const body = singleUseTrim().body;
+    expect(body instanceof Uint8Array && new DataView(body.buffer).getBigUint64(0)).toBe(
+      BigInt(Number.MAX_SAFE_INTEGER),
+    );
+  });
+});

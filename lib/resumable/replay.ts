@@ -1,0 +1,128 @@
+// Read paths: which records a replay serves, from which cursor, until when, and with which status.
+import type { S2Stream } from '@s2-dev/streamstore';
+import type { ResolvedConfig } from './config';
+import { InvalidCursorError } from './errors';
+import { decodeRecord } from './protocol';
+import { sseResponse } from './sse';
+import { readStreamState } from './state';
+import { type TailEnd, tailEvents } from './tail';
+import type { ReplayOptions, ResumableMode } from './types';
+
+const NO_STORE = { 'Cache-Control': 'no-store' } as const satisfies Record<string, string>;
+
+export function errorResponse(status: number, type: string, message: string): Response {
+  return Response.json({ error: { type, message } }, { status, headers: NO_STORE });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: NO_STORE });
+}
+
+export interface StreamContext {
+  stream: S2Stream;
+  mode: ResumableMode;
+  config: ResolvedConfig;
+  /** Aborted by the instance's `close()`. */
+  shutdown: AbortSignal;
+  /** Releases the stream handle; called exactly once when the response (or its planning) is over. */
+  release: () => Promise<void>;
+  /** Creates the stream, for basins that do not create streams on first use. */
+  createStream: () => Promise<void>;
+}
+
+export interface EventStreamPlan {
+  startSeqNum: number;
+  end: TailEnd;
+  activeToken?: string;
+  signal?: AbortSignal;
+}
+
+/** The SSE response over a tail; it owns the context's stream handle from here on. */
+export function eventStreamResponse(context: StreamContext, plan: EventStreamPlan): Response {
+  const { config } = context;
+  const stop = new AbortController();
+  const signals = [context.shutdown, ...(plan.signal ? [plan.signal] : [])];
+  const onAbort = () => stop.abort();
+  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
+  if (signals.some((signal) => signal.aborted)) stop.abort();
+  const events = tailEvents({
+    stream: context.stream,
+    startSeqNum: plan.startSeqNum,
+    end: plan.end,
+    activeToken: plan.activeToken,
+    leaseDurationMs: config.leaseDurationMs,
+    signal: stop.signal,
+    logger: config.logger,
+  });
+  return sseResponse({
+    events,
+    stop,
+    pingIntervalMs: config.pingIntervalMs,
+    maxLifetimeMs: config.maxReplayLifetimeMs,
+    logger: config.logger,
+    onClose: async () => {
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+      await context.release();
+    },
+  });
+}
+
+function assertCursor(cursor: number | undefined): void {
+  if (cursor !== undefined && !(Number.isSafeInteger(cursor) && cursor >= 0)) {
+    throw new InvalidCursorError(cursor);
+  }
+}
+
+/**
+ * Status rules (R12–R15): 416 past the tail; 410 when records after the cursor were trimmed away;
+ * 204 only when nothing after the cursor will ever be delivered (not live, no active generation, no event
+ * records left); otherwise 200 SSE. Without a cursor the active generation is replayed from its start.
+ */
+export async function replayResponse(context: StreamContext, options: ReplayOptions): Promise<Response> {
+  assertCursor(options.fromSeqNum);
+  const { stream } = context;
+  let handedOver = false;
+  try {
+    const state = await readStreamState(stream);
+    const live = options.live === true;
+    if (options.fromSeqNum !== undefined && options.fromSeqNum > state.tail) {
+      return errorResponse(416, 'cursor_out_of_range', 'The cursor is past the end of the stream.');
+    }
+    const startSeqNum = options.fromSeqNum ?? (state.kind === 'active' ? state.fromSeqNum : state.tail);
+    let end: TailEnd;
+    if (live) {
+      end = { kind: 'live' };
+      // A live tail may start before the first generation; it needs a stream to follow.
+      if (state.kind === 'idle' && state.missing) await context.createStream();
+    } else if (state.kind === 'active') end = { kind: 'generation', fromSeqNum: state.fromSeqNum };
+    else end = { kind: 'before', seqNum: state.tail };
+    if (startSeqNum < state.tail) {
+      // One record shows whether the cursor was trimmed away; a few more whether any event is left.
+      const span = Math.min(state.tail - startSeqNum, end.kind === 'before' ? 16 : 1);
+      const peek = await stream.read({
+        start: { from: { seqNum: startSeqNum } },
+        stop: { limits: { count: span } },
+      });
+      const first = peek.records[0];
+      if (!first || first.seqNum > startSeqNum) {
+        return errorResponse(410, 'cursor_trimmed', 'The records after this cursor are no longer stored.');
+      }
+      const last = peek.records[peek.records.length - 1];
+      const coversTail = last !== undefined && last.seqNum + 1 >= state.tail;
+      const hasEvents = peek.records.some((record) => decodeRecord(record).kind === 'event');
+      // Only fences or heartbeats remain (e.g. a cursor just before a terminal fence): nothing to deliver.
+      if (end.kind === 'before' && coversTail && !hasEvents) return noContent();
+    } else if (end.kind === 'before') {
+      return noContent();
+    }
+    handedOver = true;
+    return eventStreamResponse(context, {
+      startSeqNum,
+      end,
+      activeToken: state.kind === 'active' ? state.token : undefined,
+      signal: options.signal,
+    });
+  } finally {
+    if (!handedOver) await context.release();
+  }
+}

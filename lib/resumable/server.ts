@@ -1,0 +1,239 @@
+// createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
+import { AppendInput, FencingTokenMismatchError, S2, S2Error } from '@s2-dev/streamstore';
+import { type Claimed, claimGeneration } from './claim';
+import { resolveConfig } from './config';
+import { ResumableClosedError } from './errors';
+import { STOPPED_EVENT } from './events';
+import {
+  endGenerationDirectly,
+  type PersistOutcome,
+  persistGeneration,
+  trimFinishedSingleUse,
+} from './persist';
+import { terminalRecords } from './protocol';
+import { errorResponse, eventStreamResponse, replayResponse, type StreamContext } from './replay';
+import { releaseSource } from './source';
+import { readStreamState } from './state';
+import type {
+  EventSource,
+  EventSourceFactory,
+  GenerationEnd,
+  GenerationStart,
+  MakeResumableOptions,
+  ReplayOptions,
+  ResumableChat,
+  ResumableChatConfig,
+} from './types';
+import type { ForeignFence } from './watch';
+
+export type {
+  EventSource,
+  EventSourceFactory,
+  GenerationEnd,
+  GenerationEndReason,
+  GenerationStart,
+  MakeResumableOptions,
+  ReplayOptions,
+  ResumableChat,
+  ResumableChatConfig,
+  ResumableEvent,
+  ResumableMode,
+} from './types';
+
+export function createResumableChat(config: ResumableChatConfig): ResumableChat {
+  const resolved = resolveConfig(config);
+  const { mode, logger } = resolved;
+  const basin = new S2({ accessToken: config.accessToken, endpoints: config.endpoints }).basin(config.basin);
+  const shutdown = new AbortController();
+  /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
+  const localWriters = new Map<string, (fence: ForeignFence) => void>();
+  const persisting = new Set<Promise<void>>();
+  let closed = false;
+
+  const assertOpen = () => {
+    if (closed) throw new ResumableClosedError();
+  };
+
+  const createStream = async (streamName: string) => {
+    try {
+      await basin.streams.create({ stream: streamName });
+    } catch (err) {
+      if (!(err instanceof S2Error && err.status === 409)) throw err;
+    }
+  };
+
+  /** One handle per request, closed exactly once however the request ends (R20). */
+  const open = (streamName: string): StreamContext => {
+    const stream = basin.stream(streamName);
+    let released: Promise<void> | undefined;
+    return {
+      stream,
+      mode,
+      config: resolved,
+      shutdown: shutdown.signal,
+      release: () => {
+        released ??= stream.close();
+        return released;
+      },
+      createStream: () => createStream(streamName),
+    };
+  };
+
+  const accepted = () => new Response(null, { status: 202, headers: { 'Cache-Control': 'no-store' } });
+
+  async function runGeneration(
+    context: StreamContext,
+    claim: Claimed,
+    source: EventSource | EventSourceFactory,
+    turnId: string,
+    options: MakeResumableOptions,
+  ): Promise<void> {
+    const localFence = new Promise<ForeignFence>((resolve) => localWriters.set(claim.token, resolve));
+    let outcome: PersistOutcome;
+    try {
+      outcome = await persistGeneration({
+        stream: context.stream,
+        claim,
+        source,
+        config: resolved,
+        localFence,
+      });
+    } catch (err) {
+      logger.error('resumable: the writer failed', err);
+      outcome = {
+        reason: 'error',
+        toSeqNum: claim.nextSeqNum,
+        error: { type: 'api_error', message: resolved.errorMessage(err) },
+      };
+    } finally {
+      localWriters.delete(claim.token);
+    }
+    const end: GenerationEnd = {
+      reason: outcome.reason,
+      fromSeqNum: claim.fromSeqNum,
+      toSeqNum: outcome.toSeqNum,
+      turnId,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+    try {
+      await options.onFinish?.(end);
+    } catch (err) {
+      logger.error('resumable: onFinish failed', err);
+    }
+    try {
+      if (mode === 'single-use' && outcome.terminalToken) {
+        await trimFinishedSingleUse(context.stream, outcome.terminalToken);
+      }
+    } catch (err) {
+      logger.warn('resumable: trimming a finished single-use stream failed', err);
+    } finally {
+      await context.release().catch((err: unknown) => logger.warn('resumable: closing a stream failed', err));
+    }
+  }
+
+  async function makeResumable(
+    streamName: string,
+    source: EventSource | EventSourceFactory,
+    options: MakeResumableOptions = {},
+  ): Promise<Response> {
+    assertOpen();
+    const delivery = options.delivery ?? 'response';
+    const turnId = options.turnId ?? crypto.randomUUID();
+    const context = open(streamName);
+    let handedOver = false;
+    try {
+      const claim = await claimGeneration(context.stream, {
+        mode,
+        turnId,
+        joinable: options.turnId !== undefined,
+        leaseDurationMs: resolved.leaseDurationMs,
+        createStream: context.createStream,
+      });
+      if (claim.kind === 'busy') {
+        releaseSource(source);
+        if (!claim.join) return errorResponse(409, 'conflict', 'A reply is already in progress.');
+        // A retry of the same turn joins it (R23).
+        if (delivery === 'replay') return accepted();
+        handedOver = true;
+        return eventStreamResponse(context, {
+          startSeqNum: claim.join.fromSeqNum,
+          end: { kind: 'generation', fromSeqNum: claim.join.fromSeqNum },
+          activeToken: claim.join.active ? claim.join.token : undefined,
+        });
+      }
+      const start: GenerationStart = { fromSeqNum: claim.fromSeqNum, turnId };
+      if (claim.tookOver) start.tookOver = claim.tookOver;
+      try {
+        await options.onStart?.(start);
+      } catch (err) {
+        releaseSource(source);
+        const error = { type: 'api_error', message: resolved.errorMessage(err) };
+        await endGenerationDirectly(context.stream, claim, error).catch((endErr: unknown) =>
+          logger.error('resumable: ending a generation after onStart failed', endErr),
+        );
+        throw err;
+      }
+      handedOver = true;
+      const persisted = runGeneration(context, claim, source, turnId, options);
+      persisting.add(persisted);
+      void persisted.finally(() => persisting.delete(persisted));
+      if (delivery === 'replay') {
+        // Without waitUntil the POST stays open until the generation is persisted (R21).
+        if (options.waitUntil) options.waitUntil(persisted);
+        else await persisted;
+        return accepted();
+      }
+      options.waitUntil?.(persisted);
+      // The live body is read back from S2, so its ids are the replay ids (R11); a disconnect is not a stop.
+      return eventStreamResponse(open(streamName), {
+        startSeqNum: claim.fromSeqNum,
+        end: { kind: 'generation', fromSeqNum: claim.fromSeqNum },
+        activeToken: claim.token,
+      });
+    } finally {
+      if (!handedOver) await context.release();
+    }
+  }
+
+  async function replay(streamName: string, options: ReplayOptions = {}): Promise<Response> {
+    assertOpen();
+    return replayResponse(open(streamName), options);
+  }
+
+  async function stop(streamName: string): Promise<boolean> {
+    assertOpen();
+    const context = open(streamName);
+    try {
+      const state = await readStreamState(context.stream);
+      if (state.kind !== 'active') return false;
+      const { records, terminalToken } = terminalRecords(state.token, state.fromSeqNum, {
+        phase: 'stopped',
+        event: STOPPED_EVENT,
+      });
+      let endSeqNum: number;
+      try {
+        // Conditioned on the generation's own token: a newer generation can never be stopped by mistake (R18).
+        const ack = await context.stream.append(AppendInput.create(records, { fencingToken: state.token }));
+        endSeqNum = ack.end.seqNum;
+      } catch (err) {
+        if (!(err instanceof FencingTokenMismatchError)) throw err;
+        // Our own retried append may already have landed (R3); otherwise the generation ended meanwhile.
+        return err.expectedFencingToken === terminalToken;
+      }
+      localWriters.get(state.token)?.({ token: terminalToken, seqNum: endSeqNum - 1 });
+      return true;
+    } finally {
+      await context.release();
+    }
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    // Open SSE responses end cleanly (clients resume elsewhere); running generations finish persisting.
+    shutdown.abort();
+    await Promise.allSettled([...persisting]);
+  }
+
+  return { makeResumable, replay, stop, close };
+}

@@ -1,0 +1,69 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { describe, expect, it, vi } from 'vitest';
+import { eventFrame, SSE_HEADERS, sseResponse } from './sse';
+import type { TailEvent } from './tail';
+
+function parse(text: string): EventSourceMessage[] {
+  const out: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (message) => out.push(message) });
+  parser.feed(text);
+  return out;
+}
+
+async function* never(signal: AbortSignal): AsyncGenerator<TailEvent, void, undefined> {
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+describe('SSE frames', () => {
+  it('R11: frames carry the event type, the body verbatim and the next seq num as id', () => {
+    const body = '{"type":"message_stop"}';
+    expect(eventFrame({ seqNum: 41, eventType: 'message_stop', body })).toBe(
+      `event: message_stop\ndata: ${body}\nid: 42\n\n`,
+    );
+  });
+
+  it('keeps multi-line bodies intact through an SSE parser', () => {
+    const body = '{\n  "type": "ping"\n}';
+    const [frame] = parse(eventFrame({ seqNum: 0, eventType: 'ping', body }));
+    expect(frame).toEqual({ event: 'ping', data: body, id: '1' });
+  });
+});
+
+describe('sseResponse', () => {
+  it('R16: sends pings while idle and closes cleanly after its maximum lifetime', async () => {
+    const stop = new AbortController();
+    const onClose = vi.fn(async () => undefined);
+    const response = sseResponse({
+      events: never(stop.signal),
+      stop,
+      pingIntervalMs: 20,
+      maxLifetimeMs: 150,
+      logger: console,
+      onClose,
+    });
+    expect(Object.fromEntries(response.headers)).toMatchObject({
+      'content-type': SSE_HEADERS['Content-Type'],
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    const text = await response.text();
+    expect(text).toContain(': ping\n\n');
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it('R20: a cancelled body stops its tail and releases it exactly once', async () => {
+    const stop = new AbortController();
+    const onClose = vi.fn(async () => undefined);
+    const response = sseResponse({
+      events: never(stop.signal),
+      stop,
+      pingIntervalMs: 1000,
+      maxLifetimeMs: 60_000,
+      logger: console,
+      onClose,
+    });
+    await response.body?.cancel();
+    expect(stop.signal.aborted).toBe(true);
+    expect(onClose).toHaveBeenCalledOnce();
+  });
+});

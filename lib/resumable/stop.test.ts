@@ -1,0 +1,157 @@
+import { S2Stream } from '@s2-dev/streamstore';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { STOPPED_EVENT } from './events';
+import { decodeRecord, parseToken } from './protocol';
+import {
+  controlledSource,
+  eventsOf,
+  messageEvents,
+  paced,
+  readAll,
+  type S2Fixture,
+  SseReader,
+  startS2,
+  uniqueStream,
+} from './test-support';
+import type { GenerationEnd } from './types';
+
+let s2: S2Fixture;
+beforeAll(async () => {
+  s2 = await startS2();
+});
+afterAll(async () => {
+  await s2.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function startStalled(chat: ReturnType<S2Fixture['chat']>, name: string) {
+  const source = controlledSource();
+  const ends: GenerationEnd[] = [];
+  const persisted: Promise<unknown>[] = [];
+  const response = await chat.makeResumable(name, source, {
+    delivery: 'replay',
+    waitUntil: (p) => void persisted.push(p),
+    onFinish: (end) => void ends.push(end),
+  });
+  expect(response.status).toBe(202);
+  const events = messageEvents(['partial', 'answer']);
+  for (const event of events.slice(0, 4)) source.push(event);
+  return { source, ends, persisted, sent: events.slice(0, 4) };
+}
+
+describe('stop', () => {
+  it('R18: stop aborts the upstream within 500 ms and replays end with a terminal stopped event', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    const { source, ends, persisted, sent } = await startStalled(chat, name);
+    const reader = new SseReader(await chat.replay(name));
+    await reader.until((r) => r.frames.length === sent.length);
+    const stoppedAt = performance.now();
+    expect(await chat.stop(name)).toBe(true);
+    await source.returned;
+    expect(performance.now() - stoppedAt).toBeLessThan(500);
+    expect(eventsOf(await reader.all())).toEqual([...sent, STOPPED_EVENT]);
+    await Promise.all(persisted);
+    const tail = (await s2.records(name)).at(-1);
+    expect(ends).toMatchObject([{ reason: 'stopped', fromSeqNum: 0, toSeqNum: (tail?.seqNum ?? 0) + 1 }]);
+    expect(tail && parseToken(tail.body)?.phase).toBe('stopped');
+    expect(await chat.stop(name)).toBe(false);
+  });
+
+  it('R18: a stop sent to another server instance reaches the writer through the stream', async () => {
+    const writer = s2.chat({ mode: 'shared' });
+    const other = s2.chat({ mode: 'shared' });
+    const name = uniqueStream();
+    const { source, ends, persisted } = await startStalled(writer, name);
+    const stoppedAt = performance.now();
+    expect(await other.stop(name)).toBe(true);
+    await source.returned;
+    expect(performance.now() - stoppedAt).toBeLessThan(500);
+    await Promise.all(persisted);
+    expect(ends).toMatchObject([{ reason: 'stopped' }]);
+    // The stream is free for the next turn at once.
+    expect(
+      (await other.makeResumable(name, paced(messageEvents(['next']), 0), { delivery: 'replay' })).status,
+    ).toBe(202);
+  });
+
+  it('R18: stop answers false when no generation is active, or the stream does not exist', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    expect(await chat.stop(name)).toBe(false);
+    await chat.makeResumable(name, paced(messageEvents(['done']), 0), { delivery: 'replay' });
+    expect(await chat.stop(name)).toBe(false);
+  });
+
+  it('R18: a stop aimed at a generation that ended meanwhile never ends the next one', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    const first = await startStalled(chat, name);
+    const secondEnds: GenerationEnd[] = [];
+    const secondPersisted: Promise<unknown>[] = [];
+    const original = S2Stream.prototype.append;
+    vi.spyOn(S2Stream.prototype, 'append').mockImplementation(async function (
+      this: S2Stream,
+      input,
+      options,
+    ) {
+      const isStop = input.records.some((r) => typeof r.body === 'string' && r.body.startsWith('stop-'));
+      if (isStop) {
+        // Between the stop's look at the stream and its append, the turn finishes and the next one starts.
+        first.source.end();
+        await Promise.all(first.persisted);
+        const next = await chat.makeResumable(name, paced(messageEvents(['second']), 30), {
+          delivery: 'replay',
+          waitUntil: (p) => void secondPersisted.push(p),
+          onFinish: (end) => void secondEnds.push(end),
+        });
+        expect(next.status).toBe(202);
+      }
+      return original.call(this, input, options);
+    });
+    expect(await chat.stop(name)).toBe(false);
+    await Promise.all(secondPersisted);
+    expect(first.ends).toMatchObject([{ reason: 'complete' }]);
+    expect(secondEnds).toMatchObject([{ reason: 'complete' }]);
+  });
+
+  it('R18: a client disconnect is not a stop: the generation persists in full', async () => {
+    const chat = s2.chat({ mode: 'single-use' });
+    const name = uniqueStream();
+    const events = messageEvents(['one', 'two', 'three', 'four']);
+    const ends: GenerationEnd[] = [];
+    const persisted: Promise<unknown>[] = [];
+    const live = await chat.makeResumable(name, paced(events, 15), {
+      waitUntil: (p) => void persisted.push(p),
+      onFinish: (end) => void ends.push(end),
+    });
+    const reader = new SseReader(live);
+    await reader.until((r) => r.frames.length >= 2);
+    await reader.cancel();
+    // Replay during the single-use generation (before its trim) still yields every event.
+    expect(eventsOf(await readAll(await chat.replay(name)))).toEqual(events);
+    await Promise.all(persisted);
+    expect(ends).toMatchObject([{ reason: 'complete' }]);
+  });
+
+  it('R18: stopping before the first upstream event still ends cleanly', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    const source = controlledSource();
+    const ends: GenerationEnd[] = [];
+    const persisted: Promise<unknown>[] = [];
+    await chat.makeResumable(name, source, {
+      delivery: 'replay',
+      waitUntil: (p) => void persisted.push(p),
+      onFinish: (end) => void ends.push(end),
+    });
+    expect(await chat.stop(name)).toBe(true);
+    await Promise.all(persisted);
+    expect(source.wasReturned()).toBe(true);
+    expect(ends).toMatchObject([{ reason: 'stopped' }]);
+    const kinds = (await s2.records(name)).map((r) => decodeRecord(r).kind);
+    expect(kinds).toEqual(['fence', 'start', 'event', 'fence']);
+  });
+});

@@ -1,0 +1,214 @@
+// Test-only helpers: a local S2 with a basin, Anthropic event sources, SSE reading and raw stream reads.
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { RangeNotSatisfiableError, type ReadRecord, S2 } from '@s2-dev/streamstore';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { type LocalS2, startLocalS2 } from '../../local/s2/http/server';
+import { localS2ClientConfig, randomBasinName } from '../../local/s2/http/test-support';
+import { createResumableChat } from './server';
+import type { ResumableChat, ResumableChatConfig } from './types';
+
+export interface S2Fixture {
+  server: LocalS2;
+  s2: S2;
+  basin: string;
+  /** A chat on the fixture's basin; closed by `close()`. */
+  chat(overrides?: Partial<ResumableChatConfig>): ResumableChat;
+  /** Every record of a stream, commands included (`[]` for an empty or missing stream). */
+  records(streamName: string): Promise<ReadRecord<'string'>[]>;
+  close(): Promise<void>;
+}
+
+export async function startS2(): Promise<S2Fixture> {
+  const basin = randomBasinName('rc');
+  const server = await startLocalS2({ inMemory: true, ensureBasins: [basin] });
+  const s2 = new S2(localS2ClientConfig(server.url));
+  const chats: ResumableChat[] = [];
+  return {
+    server,
+    s2,
+    basin,
+    chat(overrides = {}) {
+      const chat = createResumableChat({
+        accessToken: 'local',
+        basin,
+        endpoints: { account: server.url, basin: server.url },
+        ...overrides,
+      });
+      chats.push(chat);
+      return chat;
+    },
+    async records(streamName) {
+      const stream = s2.basin(basin).stream(streamName);
+      try {
+        const out: ReadRecord<'string'>[] = [];
+        for (;;) {
+          const batch = await stream.read({
+            start: { from: { seqNum: out.length } },
+            stop: { limits: { count: 1000 } },
+          });
+          out.push(...batch.records);
+          if (batch.records.length < 1000) return out;
+        }
+      } catch (err) {
+        if (err instanceof RangeNotSatisfiableError) return [];
+        throw err;
+      } finally {
+        await stream.close();
+      }
+    },
+    async close() {
+      await Promise.allSettled(chats.map((chat) => chat.close()));
+      await server.close();
+    },
+  };
+}
+
+let streamCounter = 0;
+export function uniqueStream(prefix = 'chat'): string {
+  streamCounter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${streamCounter}`;
+}
+
+/** A complete Anthropic message streaming `texts` as text deltas. */
+export function messageEvents(texts: readonly string[], id = 'msg_test'): RawMessageStreamEvent[] {
+  const start = {
+    type: 'message_start',
+    message: {
+      id,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-test',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 1 },
+    },
+  } as unknown as RawMessageStreamEvent;
+  const delta = {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: texts.length },
+  } as unknown as RawMessageStreamEvent;
+  return [
+    start,
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } },
+    ...texts.map(
+      (text): RawMessageStreamEvent => ({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text },
+      }),
+    ),
+    { type: 'content_block_stop', index: 0 },
+    delta,
+    { type: 'message_stop' },
+  ];
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Yields `events` with a pause before each. */
+export async function* paced<T>(events: readonly T[], delayMs: number): AsyncGenerator<T> {
+  for (const event of events) {
+    await sleep(delayMs);
+    yield event;
+  }
+}
+
+/** A source the test drives by hand; `return()` works even while a `next()` is pending. */
+export interface ControlledSource extends AsyncIterable<RawMessageStreamEvent> {
+  push(event: RawMessageStreamEvent): void;
+  end(): void;
+  fail(error: unknown): void;
+  /** Resolves when the consumer called `return()`. */
+  returned: Promise<void>;
+  wasReturned(): boolean;
+}
+
+export function controlledSource(): ControlledSource {
+  type Item = { event: RawMessageStreamEvent } | { end: true } | { error: unknown };
+  const queue: Item[] = [];
+  let waiting: ((item: Item) => void) | undefined;
+  let didReturn = false;
+  let onReturned: () => void = () => undefined;
+  const returned = new Promise<void>((resolve) => {
+    onReturned = resolve;
+  });
+  const deliver = (item: Item) => {
+    if (waiting) {
+      const wake = waiting;
+      waiting = undefined;
+      wake(item);
+    } else queue.push(item);
+  };
+  const iterator: AsyncIterator<RawMessageStreamEvent> = {
+    async next() {
+      if (didReturn) return { done: true, value: undefined };
+      const item = queue.shift() ?? (await new Promise<Item>((resolve) => (waiting = resolve)));
+      if ('error' in item) throw item.error;
+      if ('end' in item) return { done: true, value: undefined };
+      return { done: false, value: item.event };
+    },
+    async return() {
+      didReturn = true;
+      onReturned();
+      waiting?.({ end: true });
+      return { done: true, value: undefined };
+    },
+  };
+  return {
+    [Symbol.asyncIterator]: () => iterator,
+    push: (event) => deliver({ event }),
+    end: () => deliver({ end: true }),
+    fail: (error) => deliver({ error }),
+    returned,
+    wasReturned: () => didReturn,
+  };
+}
+
+/** Reads an SSE response incrementally. */
+export class SseReader {
+  readonly frames: EventSourceMessage[] = [];
+  readonly comments: string[] = [];
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly parser = createParser({
+    onEvent: (message) => this.frames.push(message),
+    onComment: (comment) => this.comments.push(comment),
+  });
+  private readonly decoder = new TextDecoder();
+  ended = false;
+
+  constructor(response: Response) {
+    if (!response.body) throw new Error('response has no body');
+    this.reader = response.body.getReader();
+  }
+
+  /** Reads until `predicate` holds or the body ends; returns whether it holds. */
+  async until(predicate: (reader: SseReader) => boolean): Promise<boolean> {
+    while (!predicate(this)) {
+      if (this.ended) return false;
+      const { done, value } = await this.reader.read();
+      if (done) this.ended = true;
+      else this.parser.feed(this.decoder.decode(value, { stream: true }));
+    }
+    return true;
+  }
+
+  async all(): Promise<EventSourceMessage[]> {
+    await this.until(() => false);
+    return this.frames;
+  }
+
+  async cancel(): Promise<void> {
+    await this.reader.cancel();
+  }
+}
+
+export async function readAll(response: Response): Promise<EventSourceMessage[]> {
+  return new SseReader(response).all();
+}
+
+/** The events of SSE frames, parsed. */
+export function eventsOf(frames: readonly EventSourceMessage[]): unknown[] {
+  return frames.map((frame) => JSON.parse(frame.data));
+}

@@ -1,0 +1,90 @@
+// Public types of the server side of the library (re-exported by server.ts).
+import type { RawMessageStreamEvent, ResumableEvent } from './events';
+
+export type { ResumableEvent };
+
+/**
+ * - `single-use`: one stream per generation; a second claim of the same name is refused, and the finished
+ *   generation is trimmed (only its terminal fence stays).
+ * - `shared`: one stream reused by successive generations; each claim trims the previous one.
+ * - `session`: every generation appended to one durable log (e.g. one stream per chat); never trimmed.
+ */
+export type ResumableMode = 'single-use' | 'shared' | 'session';
+
+export interface ResumableChatConfig {
+  accessToken: string;
+  basin: string;
+  /** Endpoint overrides, e.g. S2 Lite or local/s2. */
+  endpoints?: { account?: string; basin?: string };
+  /** Default `'single-use'`. */
+  mode?: ResumableMode;
+  /** Records per append batch, 1..1000. Default 10. */
+  batchSize?: number;
+  /** Milliseconds a partial batch waits for more records, >= 0. Default 50. */
+  lingerDuration?: number;
+  /** A generation with no record for this long is abandoned and may be taken over. Default 5000. */
+  leaseDurationMs?: number;
+  /** The writer appends a heartbeat when its upstream is silent this long. Default `leaseDurationMs / 3`. */
+  heartbeatIntervalMs?: number;
+  /** SSE responses end cleanly after this long; clients resume from their cursor. Default 240_000. */
+  maxReplayLifetimeMs?: number;
+  /** `: ping` comment interval on open SSE responses. Default 15_000. */
+  pingIntervalMs?: number;
+  /** Maps an upstream failure to the message clients see. Default `'An error occurred.'`. */
+  onError?: (err: unknown) => string;
+  logger?: Pick<Console, 'warn' | 'error'>;
+}
+
+export type GenerationEndReason = 'complete' | 'stopped' | 'error' | 'taken-over';
+
+export interface GenerationStart {
+  /** Cursor of the generation's first record (its opening fence). */
+  fromSeqNum: number;
+  turnId: string;
+  /** Set when this claim took over an abandoned generation that started at `fromSeqNum`. */
+  tookOver?: { fromSeqNum: number };
+}
+
+export interface GenerationEnd {
+  reason: GenerationEndReason;
+  fromSeqNum: number;
+  /** Cursor just past the generation's last record. */
+  toSeqNum: number;
+  turnId: string;
+  error?: { type: string; message: string };
+}
+
+export interface MakeResumableOptions {
+  /** `'response'` (default): 200 SSE of the generation. `'replay'`: 202, clients read with `replay()`. */
+  delivery?: 'response' | 'replay';
+  /** Keeps background persistence alive past the response (e.g. `after` from next/server). */
+  waitUntil?: (p: Promise<unknown>) => void;
+  /** Idempotency key: a retry with the same turnId joins its generation instead of getting 409. */
+  turnId?: string;
+  /** Awaited after a successful claim, before the source factory is called. */
+  onStart?: (start: GenerationStart) => void | Promise<void>;
+  /** Awaited when persistence ends, whatever the reason. */
+  onFinish?: (end: GenerationEnd) => void | Promise<void>;
+}
+
+export type EventSource = AsyncIterable<ResumableEvent | RawMessageStreamEvent>;
+export type EventSourceFactory = (signal: AbortSignal) => EventSource | Promise<EventSource>;
+
+export interface ReplayOptions {
+  /** Inclusive cursor (an SSE `id`). Without it, the active generation is replayed from its start. */
+  fromSeqNum?: number;
+  /** Stay at the tail across generations until `maxReplayLifetimeMs` (or the signal) ends the response. */
+  live?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ResumableChat {
+  makeResumable(
+    streamName: string,
+    source: EventSource | EventSourceFactory,
+    options?: MakeResumableOptions,
+  ): Promise<Response>;
+  replay(streamName: string, options?: ReplayOptions): Promise<Response>;
+  stop(streamName: string): Promise<boolean>;
+  close(): Promise<void>;
+}
