@@ -2,6 +2,8 @@
 import type { NextConfig } from 'next';
 
 const nextConfig = {
+  // A second build directory lets tests build with sentinel secrets without touching the main build.
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // better-sqlite3 is a native addon; the S2 SDK opens HTTP/2 sessions with node:http2.
   serverExternalPackages: ['better-sqlite3', '@s2-dev/streamstore'],
   poweredByHeader: false,

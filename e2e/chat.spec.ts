@@ -15,7 +15,9 @@ import {
 
 const QUESTION = 'How do durable streams make chat replies resumable?';
 
-test('sends a message and shows the whole reply, exactly as history stores it', async ({ page }, testInfo) => {
+test('sends a message and shows the whole reply, exactly as history stores it', async ({
+  page,
+}, testInfo) => {
   const chatId = await openNewChat(page);
   await send(page, QUESTION);
   await expect(page.getByTestId('message-user')).toHaveText(QUESTION);
@@ -43,7 +45,7 @@ test('resumes mid-reply after a reload without losing or duplicating text', asyn
     page,
     async () => (await lastAssistant(page).getAttribute('data-status')) === 'complete',
   );
-  const shown = await visibleText(page, lastAssistant(page).getByTestId('message-text'));
+  const shown = await visibleText(lastAssistant(page).getByTestId('message-text'));
   expect(samples.length).toBeGreaterThan(3);
   for (const sample of samples) expect(shown.startsWith(sample)).toBe(true);
   await expect(assistantMessages(page)).toHaveCount(1);
@@ -53,11 +55,13 @@ test('resumes mid-reply after a reload without losing or duplicating text', asyn
   expect(shown).toBe(expectedReplyText('/demo slow').replace(/\s+/g, ' ').trim());
 });
 
-test('after a reply has finished, a reload shows history only and streams nothing again', async ({ page }) => {
+test('after a reply has finished, a reload shows history only and streams nothing again', async ({
+  page,
+}) => {
   const chatId = await openNewChat(page);
   await send(page, QUESTION);
   await waitForReplyEnd(page, 'complete');
-  const before = await visibleText(page, lastAssistant(page).getByTestId('message-text'));
+  const before = await visibleText(lastAssistant(page).getByTestId('message-text'));
 
   const replays: number[] = [];
   page.on('response', (response) => {
@@ -69,7 +73,7 @@ test('after a reply has finished, a reload shows history only and streams nothin
   await page.waitForTimeout(1_500);
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(page.getByTestId('message-user')).toHaveCount(1);
-  expect(await visibleText(page, lastAssistant(page).getByTestId('message-text'))).toBe(before);
+  expect(await visibleText(lastAssistant(page).getByTestId('message-text'))).toBe(before);
   const detail = await storedChat(page, chatId);
   expect(detail.messages).toHaveLength(2);
   expect(replays.every((status) => status === 200 || status === 204)).toBe(true);
@@ -93,8 +97,8 @@ test('a second tab follows a turn started in the first', async ({ page, context 
   await waitForReplyEnd(page, 'complete');
 
   const expected = expectedReplyText('/demo slow').replace(/\s+/g, ' ').trim();
-  expect(await visibleText(second, lastAssistant(second).getByTestId('message-text'))).toBe(expected);
-  expect(await visibleText(page, lastAssistant(page).getByTestId('message-text'))).toBe(expected);
+  expect(await visibleText(lastAssistant(second).getByTestId('message-text'))).toBe(expected);
+  expect(await visibleText(lastAssistant(page).getByTestId('message-text'))).toBe(expected);
   await expect(assistantMessages(second)).toHaveCount(2);
   await expect(second.getByTestId('message-user')).toHaveCount(2);
 });
@@ -116,7 +120,7 @@ test('stop keeps the partial reply, and a reload still shows it as stopped', asy
 
   await page.reload();
   await expect(lastAssistant(page)).toHaveAttribute('data-status', 'stopped');
-  expect(await visibleText(page, lastAssistant(page).getByTestId('message-text'))).toBe(
+  expect(await visibleText(lastAssistant(page).getByTestId('message-text'))).toBe(
     partial.replace(/\s+/g, ' ').trim(),
   );
   await expect(page.getByTestId('composer')).toBeEditable();
@@ -138,7 +142,7 @@ test('a model error mid-reply shows the error and keeps the partial text', async
 
   await page.reload();
   await expect(lastAssistant(page)).toHaveAttribute('data-status', 'error');
-  expect(await visibleText(page, lastAssistant(page).getByTestId('message-text'))).toBe(
+  expect(await visibleText(lastAssistant(page).getByTestId('message-text'))).toBe(
     expectedReplyText('/demo error').replace(/\s+/g, ' ').trim(),
   );
   await expect(page.getByTestId('composer')).toBeEditable();

@@ -21,7 +21,7 @@ export const assistantMessages = (page: Page) => page.getByTestId('message-assis
 export const lastAssistant = (page: Page) => assistantMessages(page).last();
 
 /** The rendered text of an element with whitespace collapsed, as a reader sees it. */
-export async function visibleText(page: Page, selector: ReturnType<Page['getByTestId']>): Promise<string> {
+export async function visibleText(selector: ReturnType<Page['getByTestId']>): Promise<string> {
   const text = await selector.evaluate((element) => element.textContent ?? '');
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -51,7 +51,7 @@ export async function sampleWhileStreaming(page: Page, until: () => Promise<bool
   const samples: string[] = [];
   while (!(await until())) {
     const reply = lastAssistant(page).getByTestId('message-text');
-    if (await reply.count()) samples.push(await visibleText(page, reply));
+    if (await reply.count()) samples.push(await visibleText(reply));
     await page.waitForTimeout(100);
   }
   return samples.filter((sample) => sample.length > 0);

@@ -57,7 +57,9 @@ describe('trackReply', () => {
     const reply = trackReply(client.messages.stream(request(text)));
     await collect(reply.events);
     const content = reply.content();
-    expect(content.map((block) => (block.type === 'text' ? block.text : '')).join('')).toBe(expectedReplyText(text));
+    expect(content.map((block) => (block.type === 'text' ? block.text : '')).join('')).toBe(
+      expectedReplyText(text),
+    );
   });
 
   it('keeps the partial reply and rethrows when the stream fails mid-way', async () => {

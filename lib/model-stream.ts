@@ -1,7 +1,12 @@
 // Starts a model reply with the Anthropic SDK and keeps its accumulated message for the transcript.
 import 'server-only';
 import type { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
-import type { ContentBlock, Message, MessageParam, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type {
+  ContentBlock,
+  Message,
+  MessageParam,
+  RawMessageStreamEvent,
+} from '@anthropic-ai/sdk/resources/messages';
 import { anthropic } from './anthropic';
 import { env } from './env';
 

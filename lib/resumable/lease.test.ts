@@ -64,7 +64,7 @@ describe('leases', () => {
       expect((await chat.makeResumable(name, paced([], 0), { delivery: 'replay' })).status).toBe(409);
       // A reader of the abandoned generation (with a lease long enough that it never closes it itself).
       const patient = s2.chat({ mode, leaseDurationMs: 60_000 });
-      const oldReader = new SseReader(await patient.replay(name, { fromSeqNum: crashed.fromSeqNum }));
+      const oldFrames = new SseReader(await patient.replay(name, { fromSeqNum: crashed.fromSeqNum })).all();
       await sleep(LEASE + 50);
       const starts: GenerationStart[] = [];
       const response = await chat.makeResumable(name, paced(messageEvents(['second']), 0), {
@@ -74,7 +74,7 @@ describe('leases', () => {
       expect(response.status).toBe(202);
       expect(starts[0]?.tookOver).toEqual({ fromSeqNum: crashed.fromSeqNum });
       // The abandoned generation's readers get a terminal event, and nothing of the new one (R5, R8).
-      const oldEvents = eventsOf(await oldReader.all());
+      const oldEvents = eventsOf(await oldFrames);
       expect(oldEvents.slice(0, 2)).toEqual(messageEvents(['half']).slice(0, 2));
       expect(oldEvents[2]).toEqual(INTERRUPTED_EVENT);
       const records = (await s2.records(name)).map(decodeRecord);
