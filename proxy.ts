@@ -9,10 +9,18 @@ import {
   verifyOwner,
 } from './lib/identity';
 import { sessionSecret } from './lib/session-secret';
+import { hasMalformedPercentEncoding } from './lib/url-encoding';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  // Next.js's router would answer an undecodable dynamic segment with a bare 500 (vercel/next.js#92527).
+  if (hasMalformedPercentEncoding(request.nextUrl.pathname)) {
+    return NextResponse.json(
+      { error: { type: 'invalid_request_error', message: 'The URL is not valid percent-encoded UTF-8.' } },
+      { status: 400 },
+    );
+  }
   if (
     WRITE_METHODS.has(request.method) &&
     isCrossSite(request.headers.get('origin'), request.headers.get('host'))
@@ -40,5 +48,6 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)'],
+  // The API and chat pages always pass the gate, even when a path happens to end like a static asset.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)', '/api/:path*', '/chat/:path*'],
 };

@@ -11,6 +11,7 @@ import { type ModelReply, streamReply } from './model-stream';
 import { createRateLimiter } from './rate-limit';
 import type { GenerationEndReason } from './resumable/server';
 import { chat, streamNameFor } from './s2';
+import { settleUnfinishedTurns } from './settle-turns';
 
 const history = (): History => createHistory(getDb());
 const globalForLimiter = globalThis as typeof globalThis & {
@@ -53,7 +54,9 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
       delivery: 'replay',
       waitUntil: after,
       turnId,
-      onStart: ({ fromSeqNum }) => {
+      onStart: async ({ fromSeqNum, tookOver }) => {
+        // A takeover ended the previous turn for good: store its reply before this turn's message.
+        if (tookOver) await settleUnfinishedTurns(store, chatId);
         store.appendUserMessage({ ownerId, chatId, turnId, text: message, cursorStart: fromSeqNum });
       },
       onFinish: (end) => {
@@ -113,8 +116,11 @@ export function listChats(ownerId: string): ChatSummary[] {
 }
 
 /** A chat with its finished messages and the cursor a live subscription starts from. */
-export function chatDetail(ownerId: string, chatId: string): ChatDetail | undefined {
-  const found = history().getChatWithMessages(ownerId, chatId);
+export async function chatDetail(ownerId: string, chatId: string): Promise<ChatDetail | undefined> {
+  const store = history();
+  if (!store.getChat(ownerId, chatId)) return undefined;
+  await settleUnfinishedTurns(store, chatId);
+  const found = store.getChatWithMessages(ownerId, chatId);
   if (!found) return undefined;
   return {
     chat: toSummary(found.chat),

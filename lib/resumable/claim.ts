@@ -18,6 +18,10 @@ export interface ClaimRequest {
   /** Only an explicit turnId from the caller may join an existing generation. */
   joinable: boolean;
   leaseDurationMs: number;
+  /** S2's current time, for lease judgements. */
+  now: () => number;
+  /** Called with every append ack, to keep the S2 clock estimate fresh. */
+  onAck: (ack: AppendAck) => void;
   /** Creates the stream when the basin does not create streams on append. */
   createStream: () => Promise<void>;
 }
@@ -61,9 +65,9 @@ function planReuse(
   mode: ResumableMode,
   state: StreamState,
   turnId: string,
-  leaseMs: number,
+  stale: boolean,
 ): Plan | undefined {
-  if (state.kind === 'active' && !leaseExpired(state.lastRecordAt, leaseMs)) return undefined;
+  if (state.kind === 'active' && !stale) return undefined;
   // Readers of an abandoned generation get a terminal event before the new fence ends their tail (R8).
   const prefix = state.kind === 'active' ? [eventRecord(state.token, INTERRUPTED_EVENT)] : [];
   const fromSeqNum = state.tail + prefix.length;
@@ -94,12 +98,12 @@ async function findJoin(
   stream: S2Stream,
   state: StreamState,
   turnId: string,
-  leaseMs: number,
+  stale: boolean,
 ): Promise<Busy['join']> {
   let generation: { fromSeqNum: number; token: string; active: boolean } | undefined;
   if (state.kind === 'active') {
     // An abandoned generation is taken over rather than joined, even by its own retry.
-    if (leaseExpired(state.lastRecordAt, leaseMs)) return undefined;
+    if (stale) return undefined;
     generation = { fromSeqNum: state.fromSeqNum, token: state.token, active: true };
   } else if (state.token !== undefined) {
     const parsed = parseToken(state.token);
@@ -124,27 +128,29 @@ function isConditionFailure(err: unknown): err is FencingTokenMismatchError | Se
  * atomic, so concurrent claims yield exactly one winner (R1).
  */
 export async function claimGeneration(stream: S2Stream, request: ClaimRequest): Promise<Claimed | Busy> {
-  const { mode, turnId, leaseDurationMs } = request;
+  const { mode, turnId } = request;
+  const stale = (state: StreamState) =>
+    state.kind === 'active' && leaseExpired(state.lastRecordAt, request.leaseDurationMs, request.now());
   let state: StreamState | undefined;
   if (request.joinable) {
     state = await readStreamState(stream);
-    const join = await findJoin(stream, state, turnId, leaseDurationMs);
+    const join = await findJoin(stream, state, turnId, stale(state));
     if (join) return { kind: 'busy', join };
   }
   let createdStream = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (mode !== 'single-use') state ??= await readStreamState(stream);
     const plan =
-      state && mode !== 'single-use'
-        ? planReuse(mode, state, turnId, leaseDurationMs)
-        : planSingleUse(turnId);
+      state && mode !== 'single-use' ? planReuse(mode, state, turnId, stale(state)) : planSingleUse(turnId);
     if (!plan) return { kind: 'busy' };
     try {
       const input = AppendInput.create(plan.records, {
         matchSeqNum: plan.matchSeqNum,
         fencingToken: plan.fencingToken,
       });
-      return claimed(plan, await stream.append(input));
+      const ack = await stream.append(input);
+      request.onAck(ack);
+      return claimed(plan, ack);
     } catch (err) {
       if (isMissingStream(err) && !createdStream) {
         createdStream = true;
@@ -153,8 +159,9 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
       }
       if (!isConditionFailure(err)) throw err;
       // A retried append whose first attempt landed conflicts with itself (R3): our token is the holder.
-      if (err instanceof FencingTokenMismatchError && err.expectedFencingToken === plan.token)
+      if (err instanceof FencingTokenMismatchError && err.expectedFencingToken === plan.token) {
         return claimed(plan);
+      }
       state = await readStreamState(stream);
       if (state.kind === 'active' && state.token === plan.token) return claimed(plan);
       if (mode === 'single-use') return { kind: 'busy' };

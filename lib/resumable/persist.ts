@@ -1,5 +1,6 @@
 // The batching writer: persists one generation's events through a fenced, seq-matched S2 Producer.
 import {
+  type AppendAck,
   AppendInput,
   type AppendRecord,
   BatchTransform,
@@ -26,6 +27,8 @@ export interface PersistRequest {
   config: ResolvedConfig;
   /** Resolves when a `stop()` in this process fenced the generation: a fast path beside the watch. */
   localFence: Promise<ForeignFence>;
+  /** Called with each batch's ack, to keep the S2 clock estimate fresh. */
+  onAck: (ack: AppendAck) => void;
 }
 
 export interface PersistOutcome {
@@ -214,10 +217,13 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
     // A failed append is known at once, even while the upstream is silent and nothing else is submitted.
     const submit = async (record: AppendRecord) => {
       const ticket = await producer.submit(record);
-      ticket.ack().catch((err: unknown) => {
-        producerError ??= err;
-        controller.abort();
-      });
+      ticket.ack().then(
+        (ack) => request.onAck(ack.batchAppendAck()),
+        (err: unknown) => {
+          producerError ??= err;
+          controller.abort();
+        },
+      );
       return ticket;
     };
     heartbeat = startHeartbeat(() => {

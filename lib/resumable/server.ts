@@ -1,9 +1,11 @@
 // createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
 import { AppendInput, FencingTokenMismatchError, S2, S2Error } from '@s2-dev/streamstore';
 import { type Claimed, claimGeneration } from './claim';
+import { S2Clock } from './clock';
 import { resolveConfig } from './config';
 import { ResumableClosedError } from './errors';
 import { STOPPED_EVENT } from './events';
+import { type GenerationReport, readGenerationRecords } from './generation';
 import {
   endGenerationDirectly,
   type PersistOutcome,
@@ -14,6 +16,7 @@ import { terminalRecords } from './protocol';
 import { errorResponse, eventStreamResponse, replayResponse, type StreamContext } from './replay';
 import { releaseSource } from './source';
 import { readStreamState } from './state';
+import { closeStaleGeneration } from './tail';
 import type {
   EventSource,
   EventSourceFactory,
@@ -26,6 +29,7 @@ import type {
 } from './types';
 import type { ForeignFence } from './watch';
 
+export type { GenerationEnding, GenerationReport } from './generation';
 export type {
   EventSource,
   EventSourceFactory,
@@ -45,6 +49,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   const { mode, logger } = resolved;
   const basin = new S2({ accessToken: config.accessToken, endpoints: config.endpoints }).basin(config.basin);
   const shutdown = new AbortController();
+  const clock = new S2Clock();
   /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
   const localWriters = new Map<string, (fence: ForeignFence) => void>();
   const persisting = new Set<Promise<void>>();
@@ -97,6 +102,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         source,
         config: resolved,
         localFence,
+        onAck: (ack) => clock.observe(ack.end.timestamp),
       });
     } catch (err) {
       logger.error('resumable: the writer failed', err);
@@ -147,6 +153,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         turnId,
         joinable: options.turnId !== undefined,
         leaseDurationMs: resolved.leaseDurationMs,
+        now: () => clock.now(),
+        onAck: (ack) => clock.observe(ack.end.timestamp),
         createStream: context.createStream,
       });
       if (claim.kind === 'busy') {
@@ -200,6 +208,24 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     return replayResponse(open(streamName), options);
   }
 
+  /**
+   * Reads the generation that opened at `fromSeqNum` back from S2. An abandoned one (its writer silent for a
+   * whole lease, e.g. a crashed server) is closed first, conditioned on its own token, and reported as ended.
+   */
+  async function readGeneration(streamName: string, fromSeqNum: number): Promise<GenerationReport> {
+    assertOpen();
+    const context = open(streamName);
+    try {
+      const lease = { leaseDurationMs: resolved.leaseDurationMs, now: clock.now() };
+      const report = await readGenerationRecords(context.stream, fromSeqNum, lease);
+      if (report.state !== 'abandoned' || report.token === undefined) return report;
+      await closeStaleGeneration(context.stream, report.token, report.nextSeqNum, logger);
+      return await readGenerationRecords(context.stream, fromSeqNum, lease);
+    } finally {
+      await context.release();
+    }
+  }
+
   async function stop(streamName: string): Promise<boolean> {
     assertOpen();
     const context = open(streamName);
@@ -214,6 +240,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       try {
         // Conditioned on the generation's own token: a newer generation can never be stopped by mistake (R18).
         const ack = await context.stream.append(AppendInput.create(records, { fencingToken: state.token }));
+        clock.observe(ack.end.timestamp);
         endSeqNum = ack.end.seqNum;
       } catch (err) {
         if (!(err instanceof FencingTokenMismatchError)) throw err;
@@ -235,5 +262,5 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     await Promise.allSettled([...persisting]);
   }
 
-  return { makeResumable, replay, stop, close };
+  return { makeResumable, replay, stop, readGeneration, close };
 }

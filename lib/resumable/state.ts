@@ -66,7 +66,10 @@ export async function readStreamState(stream: S2Stream): Promise<StreamState> {
   return { kind: 'idle', tail };
 }
 
-/** A generation is abandoned once no record of it, heartbeats included, is younger than the lease. */
-export function leaseExpired(lastRecordAt: Date, leaseDurationMs: number, now = Date.now()): boolean {
+/**
+ * A generation is abandoned once no record of it, heartbeats included, is younger than the lease.
+ * `now` is S2's time (see S2Clock): record timestamps are assigned by S2, never by writers.
+ */
+export function leaseExpired(lastRecordAt: Date, leaseDurationMs: number, now: number): boolean {
   return now - lastRecordAt.getTime() >= leaseDurationMs;
 }

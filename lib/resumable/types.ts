@@ -1,5 +1,6 @@
 // Public types of the server side of the library (re-exported by server.ts).
 import type { RawMessageStreamEvent, ResumableEvent } from './events';
+import type { GenerationReport } from './generation';
 
 export type { ResumableEvent };
 
@@ -86,5 +87,7 @@ export interface ResumableChat {
   ): Promise<Response>;
   replay(streamName: string, options?: ReplayOptions): Promise<Response>;
   stop(streamName: string): Promise<boolean>;
+  /** Reads one generation back (events, turn id, how it ended), closing it first if it was abandoned. */
+  readGeneration(streamName: string, fromSeqNum: number): Promise<GenerationReport>;
   close(): Promise<void>;
 }

@@ -23,7 +23,7 @@ export default async function ChatPage({ params }: Props) {
   const ownerId = await currentOwner();
   // Another browser's chat does not exist for this one.
   if (ownerId === null ? false : isForeignChat(ownerId, chatId)) notFound();
-  const detail = ownerId ? (chatDetail(ownerId, chatId) ?? null) : null;
+  const detail = ownerId ? ((await chatDetail(ownerId, chatId)) ?? null) : null;
   const chats = ownerId ? listChats(ownerId) : [];
   return <ChatApp chatId={chatId} initialDetail={detail} chats={chats} localModel={usesLocalModel()} />;
 }

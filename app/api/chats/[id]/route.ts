@@ -15,7 +15,7 @@ export async function GET(_request: Request, { params }: Context): Promise<Respo
   return handle(async () => {
     const ownerId = await requireOwner();
     const id = idSchema.parse((await params).id);
-    const detail = chatDetail(ownerId, id);
+    const detail = await chatDetail(ownerId, id);
     if (!detail) throw new NotFoundError();
     return Response.json(detail, { headers: { 'Cache-Control': 'no-store' } });
   });

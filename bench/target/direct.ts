@@ -1,0 +1,22 @@
+// Baseline (a): the Anthropic SDK stream piped straight to SSE, nothing persisted. The upper limit.
+import type { ServerResponse } from 'node:http';
+import { clientGone, drained, SSE_HEADERS } from './node-response';
+import { frameOf, type TurnSpec, type Upstreams } from './upstream';
+
+export async function directTurn(res: ServerResponse, upstreams: Upstreams, spec: TurnSpec): Promise<void> {
+  // Without persistence a client that leaves takes the reply with it: the upstream is aborted.
+  const signal = clientGone(res);
+  res.writeHead(200, SSE_HEADERS);
+  res.flushHeaders();
+  let index = 0;
+  try {
+    for await (const event of upstreams.events(spec, signal)) {
+      if (!res.write(frameOf(event, index++))) await drained(res);
+      if (res.destroyed) break;
+    }
+  } catch {
+    // Upstream failure or abort: the reply is simply cut short.
+  } finally {
+    res.end();
+  }
+}

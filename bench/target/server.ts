@@ -1,0 +1,87 @@
+// The benchmark's system under test: one process serving baselines (a), (b) and (c) side by side, plus controls.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { directTurn } from './direct';
+import { readJsonBody, sendJson } from './node-response';
+import { batchingFrom, ResumableTarget } from './resumable';
+import { parseTurnSpec, Upstreams } from './upstream';
+import { VercelTarget } from './vercel';
+
+/** Passed by the orchestrator as JSON in BENCH_TARGET. */
+export interface TargetConfig {
+  s2Url: string;
+  basin: string;
+  fastUrl: string;
+  pacedUrl: string;
+  redisUrl?: string;
+}
+
+const config = JSON.parse(process.env.BENCH_TARGET ?? '{}') as TargetConfig;
+const upstreams = new Upstreams({ fast: config.fastUrl, paced: config.pacedUrl });
+const resumable = new ResumableTarget(config.s2Url, config.basin, upstreams);
+const vercel = config.redisUrl ? new VercelTarget(config.redisUrl, upstreams) : undefined;
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  gc();
+}
+
+async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const key = `${req.method} ${url.pathname}`;
+  switch (key) {
+    case 'POST /a/turn':
+      return directTurn(res, upstreams, parseTurnSpec(await readJsonBody(req)));
+    case 'POST /b/turn':
+      return resumable.turn(res, parseTurnSpec(await readJsonBody(req)), batchingFrom(url.searchParams));
+    case 'GET /b/stream':
+      return resumable.stream(res, url.searchParams);
+    case 'POST /c/turn':
+      if (!vercel) return sendJson(res, 503, { error: 'no redis' });
+      return vercel.turn(res, parseTurnSpec(await readJsonBody(req)));
+    case 'GET /c/stream':
+      if (!vercel) return sendJson(res, 503, { error: 'no redis' });
+      return vercel.stream(res, url.searchParams);
+    case 'GET /_bench/stamps':
+      return sendJson(res, 200, { stamps: upstreams.stamps.take(url.searchParams.get('id') ?? '') ?? null });
+    case 'POST /_bench/gc':
+      collectGarbage();
+      return sendJson(res, 200, process.memoryUsage());
+    case 'POST /_bench/abort':
+      return sendJson(res, 200, { aborted: upstreams.abortAll() });
+    case 'GET /_bench/settled':
+      await Promise.all([resumable.settled(), vercel?.settled()]);
+      return sendJson(res, 200, { settled: true });
+    default:
+      return sendJson(res, 404, { error: `no route ${key}` });
+  }
+}
+
+const server = createServer((req, res) => {
+  route(req, res).catch((error: unknown) => {
+    console.error('target: request failed', error);
+    if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+    else res.destroy();
+  });
+});
+server.keepAliveTimeout = 60_000;
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`listening on http://127.0.0.1:${port}`);
+});
+
+let stopping = false;
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  server.closeAllConnections();
+  server.close();
+  void resumable.close().finally(() => process.exit(0));
+  setTimeout(() => process.exit(0), 3_000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop);

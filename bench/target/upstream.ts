@@ -1,0 +1,98 @@
+// The upstream every baseline shares: the Anthropic SDK streaming from local/anthropic, stamped per event.
+import Anthropic from '@anthropic-ai/sdk';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { wallNow } from '../harness/clock';
+
+export type UpstreamPace = 'fast' | 'paced';
+
+/** What a benchmark turn asks the model: one or more user messages answered back to back as one turn. */
+export interface TurnSpec {
+  id: string;
+  messages: string[];
+  maxTokens: number;
+  pace: UpstreamPace;
+}
+
+export function parseTurnSpec(value: unknown): TurnSpec {
+  const spec = value as Partial<TurnSpec> | null;
+  if (
+    !spec ||
+    typeof spec.id !== 'string' ||
+    !Array.isArray(spec.messages) ||
+    !spec.messages.every((message) => typeof message === 'string') ||
+    typeof spec.maxTokens !== 'number' ||
+    (spec.pace !== 'fast' && spec.pace !== 'paced')
+  ) {
+    throw new TypeError('a turn needs id, messages[], maxTokens and pace');
+  }
+  return spec as TurnSpec;
+}
+
+/** When each event of a turn left the SDK's iterator, by turn id: the zero point of every lag figure. */
+export class StampBook {
+  private readonly turns = new Map<string, number[]>();
+
+  open(id: string): number[] {
+    const stamps: number[] = [];
+    this.turns.set(id, stamps);
+    return stamps;
+  }
+
+  take(id: string): number[] | undefined {
+    const stamps = this.turns.get(id);
+    this.turns.delete(id);
+    return stamps;
+  }
+}
+
+export class Upstreams {
+  private readonly clients: Record<UpstreamPace, Anthropic>;
+  /** Every running upstream request, so a scenario can end stalled turns at once. */
+  private readonly running = new Set<AbortController>();
+  readonly stamps = new StampBook();
+
+  constructor(urls: Record<UpstreamPace, string>) {
+    const client = (baseURL: string) => new Anthropic({ apiKey: 'local-model', baseURL, maxRetries: 0 });
+    this.clients = { fast: client(urls.fast), paced: client(urls.paced) };
+  }
+
+  abortAll(): number {
+    const count = this.running.size;
+    for (const controller of this.running) controller.abort();
+    return count;
+  }
+
+  /** The turn's events as the SDK yields them, each stamped the moment it is handed on. */
+  async *events(spec: TurnSpec, signal?: AbortSignal): AsyncGenerator<RawMessageStreamEvent> {
+    const stamps = this.stamps.open(spec.id);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.running.add(controller);
+    try {
+      for (const message of spec.messages) {
+        const stream = this.clients[spec.pace].messages.stream(
+          {
+            model: 'claude-haiku-4-5-20251001',
+            max_tokens: spec.maxTokens,
+            messages: [{ role: 'user', content: message }],
+          },
+          { signal: controller.signal },
+        );
+        for await (const event of stream) {
+          stamps.push(wallNow());
+          yield event;
+        }
+      }
+    } finally {
+      this.running.delete(controller);
+      signal?.removeEventListener('abort', onAbort);
+      controller.abort();
+    }
+  }
+}
+
+/** The SSE frame the direct proxy and the resumable-stream baseline send: `id` counts events from 1. */
+export function frameOf(event: RawMessageStreamEvent, index: number): string {
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\nid: ${index + 1}\n\n`;
+}
