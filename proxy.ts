@@ -49,5 +49,9 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
 export const config = {
   // The API and chat pages always pass the gate, even when a path happens to end like a static asset.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)', '/api/:path*', '/chat/:path*'],
+  matcher: [
+    '/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|ico|css|js)$).*)',
+    '/api/:path*',
+    '/chat/:path*',
+  ],
 };

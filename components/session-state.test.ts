@@ -212,6 +212,26 @@ describe('sessionReducer', () => {
     expect(isTurnRunning(state)).toBe(false);
   });
 
+  it('a tab refused because a chat it did not know about is busy reads that chat and follows its turn', () => {
+    // Opened before the chat existed (nothing to follow); another tab's first turn now holds it.
+    let state = apply(initialSession(null), { type: 'send', turnId: 'mine', text: 'Mine' });
+    state = apply(state, {
+      type: 'send-rejected',
+      turnId: 'mine',
+      banner: { kind: 'busy', message: 'A reply is already in progress.' },
+    });
+    expect(state.refetchSeq).toBe(1);
+    expect(state.subscription).toBeNull();
+    state = apply(state, { type: 'hydrated', detail: detail([user('theirs', 'Theirs')], 7) });
+    expect(state.subscription).toEqual({ epoch: 1, from: 7 });
+    state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Reply')], 7);
+    expect(seen(state)).toEqual([
+      ['user', 'Theirs', 'complete'],
+      ['assistant', 'Reply', 'streaming'],
+    ]);
+    expect(state.banner).toEqual({ kind: 'busy', message: 'A reply is already in progress.' });
+  });
+
   it('hands a reply back to its own turn when the send it was matched to is refused', () => {
     let state = apply(initialSession(detail([], 0)), { type: 'send', turnId: 'mine', text: 'Mine' });
     // Another tab's turn starts while our request is in flight; the server then refuses ours with 409.

@@ -79,10 +79,18 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
     case 'send-accepted':
       // The chat exists from its first accepted message on; its stream starts at 0.
       return state.subscription === null ? { ...state, subscription: { epoch: 1, from: 0 } } : state;
-    case 'send-rejected':
-      return rejectSend(state, action.turnId, action.banner);
-    case 'hydrated':
-      return mergeHistory(state, action.detail);
+    case 'send-rejected': {
+      const next = rejectSend(state, action.turnId, action.banner);
+      // Refused because a turn from elsewhere holds a chat this tab does not follow yet: read it, then follow.
+      const discover = action.banner.kind === 'busy' && state.subscription === null;
+      return discover ? { ...next, refetchSeq: next.refetchSeq + 1 } : next;
+    }
+    case 'hydrated': {
+      const merged = mergeHistory(state, action.detail);
+      // The first read of a chat this tab did not know existed: follow it from where history leaves off.
+      if (merged.subscription !== null) return merged;
+      return { ...merged, subscription: { epoch: 1, from: action.detail.cursor } };
+    }
     case 'rehydrated':
       return {
         ...state,

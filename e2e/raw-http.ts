@@ -1,5 +1,6 @@
 // A raw HTTP/1.1 client for the hostile-input specs: exact paths, headers and body bytes, nothing normalised.
 import http from 'node:http';
+import zlib from 'node:zlib';
 
 export interface RawRequest {
   method: string;
@@ -23,6 +24,20 @@ export class RawRequestTimeoutError extends Error {
   constructor(request: RawRequest, timeoutMs: number) {
     super(`${request.method} ${request.path.slice(0, 200)} got no complete answer within ${timeoutMs} ms`);
     this.name = 'RawRequestTimeoutError';
+  }
+}
+
+/** The body as text, undoing any Content-Encoding the server chose from our Accept-Encoding. */
+function decodeBody(raw: Buffer, encoding: string | undefined): string {
+  switch (encoding) {
+    case 'gzip':
+      return zlib.gunzipSync(raw).toString('utf8');
+    case 'deflate':
+      return zlib.inflateSync(raw).toString('utf8');
+    case 'br':
+      return zlib.brotliDecompressSync(raw).toString('utf8');
+    default:
+      return raw.toString('utf8');
   }
 }
 
@@ -50,12 +65,12 @@ export function sendRaw(baseURL: string, request: RawRequest, timeoutMs = 15_000
         incoming.on('error', fail);
         incoming.on('end', () => {
           clearTimeout(timer);
-          resolve({
-            status,
-            headers: incoming.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-            streamed: false,
-          });
+          try {
+            const body = decodeBody(Buffer.concat(chunks), incoming.headers['content-encoding']);
+            resolve({ status, headers: incoming.headers, body, streamed: false });
+          } catch (error) {
+            reject(error);
+          }
         });
       },
     );
@@ -103,10 +118,4 @@ export function parseErrorBody(response: RawResponse): ErrorShape | string {
   if (typeof error?.type !== 'string' || typeof error.message !== 'string' || error.message.length === 0)
     return `body is not { error: { type, message } }: ${response.body.slice(0, 120)}`;
   return { type: error.type, message: error.message };
-}
-
-/** The `rc_owner=...` pair a response set, for replaying an identity on raw requests. */
-export function ownerCookieOf(response: RawResponse): string | undefined {
-  const cookies = response.headers['set-cookie'] ?? [];
-  return cookies.map((cookie) => cookie.split(';')[0] ?? '').find((pair) => pair.startsWith('rc_owner='));
 }

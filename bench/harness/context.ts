@@ -13,10 +13,3 @@ export interface BenchContext {
   /** The direct proxy's paced lag, measured once and reused as the zero of every "added lag". */
   directPacedLag?: { p50: number; p99: number };
 }
-
-/** Events that must not be lost or duplicated, per scenario, for the run's exit status. */
-export interface IntegrityTally {
-  lost: number;
-  duplicated: number;
-  mismatched: number;
-}

@@ -68,12 +68,19 @@ export function spawnUntilReady(
       clearTimeout(timer);
       child.removeAllListeners('exit');
       if (pid === undefined) return fail('no pid');
+      let stopping = false;
+      child.once('exit', (code, signal) => {
+        if (!stopping) console.error(`[${label}] exited unexpectedly (${signal ?? `code ${code}`})`);
+      });
       resolve({
         label,
         url: match[1] ?? options.url ?? '',
         pid,
         child,
-        stop: () => stopChild(child),
+        stop: () => {
+          stopping = true;
+          return stopChild(child);
+        },
       });
     });
   });
@@ -86,7 +93,7 @@ export function spawnTsx(
   label: string,
   entry: string,
   args: readonly string[] = [],
-  env: NodeJS.ProcessEnv = {},
+  env: Record<string, string> = {},
   nodeFlags: readonly string[] = [],
 ): Promise<Spawned> {
   return spawnUntilReady(label, process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], {

@@ -25,7 +25,9 @@ export interface BenchServers {
   stop(): Promise<void>;
 }
 
-export async function startBenchServers(): Promise<BenchServers> {
+/** With `cpuProfileDir`, the target and local S2 write V8 CPU profiles there when they exit. */
+export async function startBenchServers(options: { cpuProfileDir?: string } = {}): Promise<BenchServers> {
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const dir = await mkdtemp(join(tmpdir(), 'resumable-bench-'));
   const started: Spawned[] = [];
   const stop = async () => {
@@ -41,7 +43,15 @@ export async function startBenchServers(): Promise<BenchServers> {
     const redisBinary = findRedisServer();
     const [s2, fast, paced, redis] = await Promise.all([
       // Durable, as in development: an acknowledged append is committed to SQLite.
-      track(spawnTsx('local-s2', S2_CLI, ['--port', '0', '--data', join(dir, 's2'), '--basin', BENCH_BASIN])),
+      track(
+        spawnTsx(
+          'local-s2',
+          S2_CLI,
+          ['--port', '0', '--data', join(dir, 's2'), '--basin', BENCH_BASIN],
+          {},
+          profile,
+        ),
+      ),
       track(spawnTsx('model-fast', ANTHROPIC_CLI, ['--port', '0'], { LOCAL_ANTHROPIC_TOKENS_PER_SEC: '0' })),
       track(
         spawnTsx('model-paced', ANTHROPIC_CLI, ['--port', '0'], {
@@ -60,7 +70,7 @@ export async function startBenchServers(): Promise<BenchServers> {
       redisUrl: redis?.url,
     } satisfies TargetConfig;
     const target = await track(
-      spawnTsx('target', TARGET, [], { BENCH_TARGET: JSON.stringify(config) }, ['--expose-gc']),
+      spawnTsx('target', TARGET, [], { BENCH_TARGET: JSON.stringify(config) }, ['--expose-gc', ...profile]),
     );
     return {
       targetUrl: target.url,

@@ -43,6 +43,8 @@ export class SseConnection {
   readonly startedAt = wallNow();
   endedAt = Number.NaN;
   ended = false;
+  /** Why the connection ended, when it failed. */
+  error: Error | undefined;
   /** Characters of complete frames only: where a resumable-stream reader may safely resume. */
   get consumedChars(): number {
     return this.chars - this.buffer.length;
@@ -76,12 +78,16 @@ export class SseConnection {
     const end = (error?: Error) => {
       if (this.ended) return;
       this.ended = true;
+      this.error = error;
       this.endedAt = wallNow();
       onOpenError(error ?? new SseWaitError('ended before headers'));
       for (const waiter of this.waiters.splice(0)) {
         clearTimeout(waiter.timer);
         if (waiter.predicate(this)) waiter.resolve();
-        else waiter.reject(new SseWaitError(`stream ended (${error?.message ?? 'clean end'}) before the wait held`));
+        else
+          waiter.reject(
+            new SseWaitError(`stream ended (${error?.message ?? 'clean end'}) before the wait held`),
+          );
       }
       finish();
     };
@@ -134,7 +140,8 @@ export class SseConnection {
     let seen = 0;
     let scanned = 0;
     return this.waitFor((connection) => {
-      for (; scanned < connection.frames.length; scanned++) if (connection.frames[scanned]?.type === type) seen++;
+      for (; scanned < connection.frames.length; scanned++)
+        if (connection.frames[scanned]?.type === type) seen++;
       return seen >= count;
     }, timeoutMs);
   }

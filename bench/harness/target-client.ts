@@ -1,6 +1,7 @@
 // The orchestrator's view of the target process: start turns, open subscribers, read stamps and memory.
 import type { Agent } from 'node:http';
-import type { TurnSpec } from '../target/upstream';
+import type { TurnMark, TurnSpec } from '../target/upstream';
+import type { Batching } from './defaults';
 import { benchAgent, openSse, requestJson, type SseConnection } from './sse-client';
 
 export type Baseline = 'a' | 'b' | 'c';
@@ -10,11 +11,6 @@ export const BASELINE_LABEL = {
   b: '(b) lib/resumable on local S2',
   c: '(c) resumable-stream on Redis',
 } as const satisfies Record<Baseline, string>;
-
-export interface Batching {
-  batchSize: number;
-  lingerDuration: number;
-}
 
 export class TargetRequestError extends Error {
   override name = 'TargetRequestError';
@@ -42,7 +38,8 @@ export class TargetClient {
       'POST',
       spec,
     );
-    if (status !== 202) throw new TargetRequestError(`POST /b/turn answered ${status}: ${JSON.stringify(body)}`);
+    if (status !== 202)
+      throw new TargetRequestError(`POST /b/turn answered ${status}: ${JSON.stringify(body)}`);
   }
 
   subscribeB(id: string, from: number | undefined, live: boolean, batching?: Batching): SseConnection {
@@ -58,15 +55,29 @@ export class TargetClient {
 
   /** When each event of the turn left the upstream SDK (wall clock, ms), in order. */
   async stamps(id: string): Promise<number[]> {
-    const { body } = await requestJson(`${this.url}/_bench/stamps?id=${encodeURIComponent(id)}`, this.agent, 'GET');
-    const stamps = (body as { stamps: number[] | null }).stamps;
-    if (!stamps) throw new TargetRequestError(`no stamps for turn ${id}`);
-    return stamps;
+    return (await this.turnRecord(id)).stamps;
   }
 
-  /** Forces two full collections in the target, so RSS reflects live objects. */
-  async collectGarbage(): Promise<void> {
-    await requestJson(`${this.url}/_bench/gc`, this.agent, 'POST');
+  /** The turn's stamps and its start-up marks (received, claimed, upstream). */
+  async turnRecord(id: string): Promise<{ stamps: number[]; marks: Partial<Record<TurnMark, number>> }> {
+    const { status, body } = await requestJson(
+      `${this.url}/_bench/stamps?id=${encodeURIComponent(id)}`,
+      this.agent,
+      'GET',
+    );
+    const record =
+      status === 200
+        ? (body as { stamps: number[] | null; marks?: Partial<Record<TurnMark, number>> })
+        : null;
+    if (!record?.stamps) throw new TargetRequestError(`no stamps for turn ${id}`);
+    return { stamps: record.stamps, marks: record.marks ?? {} };
+  }
+
+  /** Forces two full collections in the target; returns its live heap (JS heap + external) in bytes. */
+  async collectGarbage(): Promise<number> {
+    const { body } = await requestJson(`${this.url}/_bench/gc`, this.agent, 'POST');
+    const usage = body as { heapUsed: number; external: number };
+    return usage.heapUsed + usage.external;
   }
 
   async abortUpstreams(): Promise<number> {
@@ -74,9 +85,19 @@ export class TargetClient {
     return (body as { aborted: number }).aborted;
   }
 
-  /** Waits until every generation (b) and producer (c) in the target has finished. */
-  async settled(): Promise<void> {
-    await requestJson(`${this.url}/_bench/settled`, this.agent, 'GET');
+  /**
+   * Waits (at most `timeoutMs`) until every generation (b) and producer (c) in the target has finished.
+   * Returns, per baseline, how many never did in this run so far: each one is a promise given to
+   * `waitUntil` that never settles.
+   */
+  async settled(timeoutMs = 5_000): Promise<{ b: number; c: number }> {
+    const { status, body } = await requestJson(
+      `${this.url}/_bench/settled?timeoutMs=${timeoutMs}`,
+      this.agent,
+      'GET',
+    );
+    if (status !== 200) throw new TargetRequestError(`GET /_bench/settled answered ${status}`);
+    return (body as { stuckTotal: { b: number; c: number } }).stuckTotal;
   }
 
   close(): void {

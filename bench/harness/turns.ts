@@ -1,9 +1,10 @@
 // Runs one live turn on a baseline, the way its client would watch it, and collects frames and stamps.
 import { randomBytes } from 'node:crypto';
-import type { TurnSpec, UpstreamPace } from '../target/upstream';
+import type { TurnMark, TurnSpec, UpstreamPace } from '../target/upstream';
 import { wallNow } from './clock';
+import type { Batching } from './defaults';
 import type { SseConnection } from './sse-client';
-import type { Baseline, Batching, TargetClient } from './target-client';
+import type { Baseline, TargetClient } from './target-client';
 import { checkDelivery, type Delivery, expectedText } from './verify';
 
 const RUN = randomBytes(3).toString('hex');
@@ -25,6 +26,8 @@ export interface LiveTurn {
   /** When the client sent the request that starts the turn. */
   startedAt: number;
   stamps: number[];
+  /** When the target received the request, claimed the stream (b) and started the upstream. */
+  marks: Partial<Record<TurnMark, number>>;
   delivery: Delivery;
 }
 
@@ -58,12 +61,13 @@ export async function runLiveTurn(
   } finally {
     subscriber.close();
   }
-  const stamps = await target.stamps(turn.id);
+  const { stamps, marks } = await target.turnRecord(turn.id);
   return {
     spec: turn,
     subscriber,
     startedAt,
     stamps,
+    marks,
     delivery: checkDelivery(subscriber.frames, stamps.length, expectedText(turn)),
   };
 }

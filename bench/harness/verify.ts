@@ -44,7 +44,11 @@ export interface Delivery {
 }
 
 /** `expectedCount` is how many events the upstream produced (its stamp count). */
-export function checkDelivery(frames: readonly SseFrame[], expectedCount: number, expected: string): Delivery {
+export function checkDelivery(
+  frames: readonly SseFrame[],
+  expectedCount: number,
+  expected: string,
+): Delivery {
   const { unique, duplicated } = uniqueFrames(frames);
   return {
     delivered: frames.length,

@@ -1,26 +1,20 @@
 // Baseline (b): our path, makeResumable (202) and replay (SSE) through lib/resumable on local/s2, session mode.
 import type { ServerResponse } from 'node:http';
 import { createResumableChat, type ResumableChat } from '../../lib/resumable/server';
+import { type Batching, DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS } from '../harness/defaults';
 import { clientGone, sendJson, sendWebResponse } from './node-response';
+import { PendingWork } from './pending';
 import type { TurnSpec, Upstreams } from './upstream';
 
-/** Writer batching of one chat instance; the defaults are the library's (and the app's). */
-export interface Batching {
-  batchSize: number;
-  lingerDuration: number;
-}
-
-export const DEFAULT_BATCHING = { batchSize: 10, lingerDuration: 50 } as const satisfies Batching;
-
 export function batchingFrom(params: URLSearchParams): Batching {
-  const batchSize = Number(params.get('bs') ?? DEFAULT_BATCHING.batchSize);
-  const lingerDuration = Number(params.get('lg') ?? DEFAULT_BATCHING.lingerDuration);
+  const batchSize = Number(params.get('bs') ?? DEFAULT_BATCH_SIZE);
+  const lingerDuration = Number(params.get('lg') ?? DEFAULT_LINGER_MS);
   return { batchSize, lingerDuration };
 }
 
 export class ResumableTarget {
   private readonly chats = new Map<string, ResumableChat>();
-  private readonly pending = new Set<Promise<unknown>>();
+  readonly pending = new PendingWork();
 
   constructor(
     private readonly s2Url: string,
@@ -51,10 +45,8 @@ export class ResumableTarget {
       (signal) => this.upstreams.events(spec, signal),
       {
         delivery: 'replay',
-        waitUntil: (persisting) => {
-          this.pending.add(persisting);
-          void persisting.finally(() => this.pending.delete(persisting));
-        },
+        waitUntil: (persisting) => this.pending.track(persisting),
+        onStart: () => this.upstreams.stamps.mark(spec.id, 'claimed'),
       },
     );
     await sendWebResponse(res, response);
@@ -70,11 +62,6 @@ export class ResumableTarget {
       signal: clientGone(res),
     });
     await sendWebResponse(res, response);
-  }
-
-  /** Resolves once every generation started here has finished persisting. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { directTurn } from './direct';
 import { readJsonBody, sendJson } from './node-response';
 import { batchingFrom, ResumableTarget } from './resumable';
-import { parseTurnSpec, Upstreams } from './upstream';
+import { parseTurnSpec, type TurnSpec, Upstreams } from './upstream';
 import { VercelTarget } from './vercel';
 
 /** Passed by the orchestrator as JSON in BENCH_TARGET. */
@@ -28,32 +28,47 @@ function collectGarbage(): void {
   gc();
 }
 
+/** Parses a turn request and marks its arrival (after the body, as a route handler sees it). */
+function received(body: unknown): TurnSpec {
+  const spec = parseTurnSpec(body);
+  upstreams.stamps.mark(spec.id, 'received');
+  return spec;
+}
+
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const key = `${req.method} ${url.pathname}`;
   switch (key) {
     case 'POST /a/turn':
-      return directTurn(res, upstreams, parseTurnSpec(await readJsonBody(req)));
+      return directTurn(res, upstreams, received(await readJsonBody(req)));
     case 'POST /b/turn':
-      return resumable.turn(res, parseTurnSpec(await readJsonBody(req)), batchingFrom(url.searchParams));
+      return resumable.turn(res, received(await readJsonBody(req)), batchingFrom(url.searchParams));
     case 'GET /b/stream':
       return resumable.stream(res, url.searchParams);
     case 'POST /c/turn':
       if (!vercel) return sendJson(res, 503, { error: 'no redis' });
-      return vercel.turn(res, parseTurnSpec(await readJsonBody(req)));
+      return vercel.turn(res, received(await readJsonBody(req)));
     case 'GET /c/stream':
       if (!vercel) return sendJson(res, 503, { error: 'no redis' });
       return vercel.stream(res, url.searchParams);
     case 'GET /_bench/stamps':
-      return sendJson(res, 200, { stamps: upstreams.stamps.take(url.searchParams.get('id') ?? '') ?? null });
+      return sendJson(res, 200, upstreams.stamps.take(url.searchParams.get('id') ?? '') ?? { stamps: null });
     case 'POST /_bench/gc':
       collectGarbage();
       return sendJson(res, 200, process.memoryUsage());
     case 'POST /_bench/abort':
       return sendJson(res, 200, { aborted: upstreams.abortAll() });
-    case 'GET /_bench/settled':
-      await Promise.all([resumable.settled(), vercel?.settled()]);
-      return sendJson(res, 200, { settled: true });
+    case 'GET /_bench/settled': {
+      const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 5_000);
+      const [b, c] = await Promise.all([
+        resumable.pending.settle(timeoutMs),
+        vercel?.pending.settle(timeoutMs),
+      ]);
+      return sendJson(res, 200, {
+        stuck: { b: b.stuck, c: c?.stuck ?? 0 },
+        stuckTotal: { b: resumable.pending.stuckTotal, c: vercel?.pending.stuckTotal ?? 0 },
+      });
+    }
     default:
       return sendJson(res, 404, { error: `no route ${key}` });
   }

@@ -28,20 +28,37 @@ export function parseTurnSpec(value: unknown): TurnSpec {
   return spec as TurnSpec;
 }
 
-/** When each event of a turn left the SDK's iterator, by turn id: the zero point of every lag figure. */
-export class StampBook {
-  private readonly turns = new Map<string, number[]>();
+/** Moments in a turn's start, for the time-to-first-event breakdown (wall clock, ms). */
+export type TurnMark = 'received' | 'claimed' | 'upstream';
 
-  open(id: string): number[] {
-    const stamps: number[] = [];
-    this.turns.set(id, stamps);
-    return stamps;
+/**
+ * When each event of a turn left the SDK's iterator, by turn id (the zero point of every lag figure), and
+ * when the turn passed each start-up mark.
+ */
+export class StampBook {
+  private readonly turns = new Map<string, { stamps: number[]; marks: Partial<Record<TurnMark, number>> }>();
+
+  private entry(id: string) {
+    let entry = this.turns.get(id);
+    if (!entry) {
+      entry = { stamps: [], marks: {} };
+      this.turns.set(id, entry);
+    }
+    return entry;
   }
 
-  take(id: string): number[] | undefined {
-    const stamps = this.turns.get(id);
+  mark(id: string, mark: TurnMark): void {
+    this.entry(id).marks[mark] ??= wallNow();
+  }
+
+  stampsOf(id: string): number[] {
+    return this.entry(id).stamps;
+  }
+
+  take(id: string) {
+    const entry = this.turns.get(id);
     this.turns.delete(id);
-    return stamps;
+    return entry;
   }
 }
 
@@ -64,7 +81,8 @@ export class Upstreams {
 
   /** The turn's events as the SDK yields them, each stamped the moment it is handed on. */
   async *events(spec: TurnSpec, signal?: AbortSignal): AsyncGenerator<RawMessageStreamEvent> {
-    const stamps = this.stamps.open(spec.id);
+    this.stamps.mark(spec.id, 'upstream');
+    const stamps = this.stamps.stampsOf(spec.id);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });

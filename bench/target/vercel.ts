@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { createResumableStreamContext, type ResumableStreamContext } from 'resumable-stream';
 import { sendJson, sendStringStream } from './node-response';
+import { PendingWork } from './pending';
 import { frameOf, type TurnSpec, type Upstreams } from './upstream';
 
 const UPSTREAM_FAILED = `event: error\ndata: ${JSON.stringify({
@@ -35,7 +36,7 @@ function frameStream(events: AsyncGenerator<RawMessageStreamEvent>): ReadableStr
 
 export class VercelTarget {
   private readonly context: ResumableStreamContext;
-  private readonly pending = new Set<Promise<unknown>>();
+  readonly pending = new PendingWork();
 
   /** Its default Redis clients connect to REDIS_URL. */
   constructor(
@@ -44,10 +45,7 @@ export class VercelTarget {
   ) {
     process.env.REDIS_URL = redisUrl;
     this.context = createResumableStreamContext({
-      waitUntil: (promise) => {
-        this.pending.add(promise);
-        void promise.finally(() => this.pending.delete(promise));
-      },
+      waitUntil: (promise) => this.pending.track(promise),
     });
   }
 
@@ -73,9 +71,5 @@ export class VercelTarget {
     if (stream === null) return sendJson(res, 410, { error: 'stream is done' });
     if (stream === undefined) return sendJson(res, 404, { error: 'no such stream' });
     await sendStringStream(res, stream);
-  }
-
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
   }
 }

@@ -189,6 +189,23 @@ describe('claims', () => {
     expect(await openingFences(name)).toHaveLength(1);
   });
 
+  it.each(MODES)('R23: a retry racing its original request joins it instead of 409 (%s)', async (mode) => {
+    const chat = s2.chat({ mode });
+    const name = uniqueStream(mode);
+    const persisted: Promise<unknown>[] = [];
+    const waitUntil = (p: Promise<unknown>) => void persisted.push(p);
+    const factory = vi.fn(() => paced(messageEvents(['once']), 10));
+    const responses = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        chat.makeResumable(name, factory, { delivery: 'replay', turnId: 'turn-raced', waitUntil }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202]);
+    await Promise.all(persisted);
+    expect(factory).toHaveBeenCalledTimes(1);
+    if (mode !== 'single-use') expect(await openingFences(name)).toHaveLength(1);
+  });
+
   it('creates the stream when the basin does not create streams on first use', async () => {
     const basin = `manual-${Date.now().toString(36)}`;
     await s2.s2.basins.create({ basin });

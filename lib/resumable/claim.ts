@@ -164,6 +164,11 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
       }
       state = await readStreamState(stream);
       if (state.kind === 'active' && state.token === plan.token) return claimed(plan);
+      if (request.joinable) {
+        // The winner may be this turn's own original request, racing its retry: join it (R23).
+        const join = await findJoin(stream, state, turnId, stale(state));
+        if (join) return { kind: 'busy', join };
+      }
       if (mode === 'single-use') return { kind: 'busy' };
     }
   }

@@ -28,7 +28,13 @@ describe('readGeneration', () => {
       (async function* () {
         yield* events;
       })(),
-      { delivery: 'replay', turnId: 'turn-1', onStart: (start) => void (from = start.fromSeqNum) },
+      {
+        delivery: 'replay',
+        turnId: 'turn-1',
+        onStart: (start) => {
+          from = start.fromSeqNum;
+        },
+      },
     );
     expect(response.status).toBe(202);
     const report = await chat.readGeneration(name, from);
@@ -50,7 +56,9 @@ describe('readGeneration', () => {
     await chat.makeResumable(name, source, {
       delivery: 'replay',
       waitUntil: () => undefined,
-      onStart: (start) => void (from = start.fromSeqNum),
+      onStart: (start) => {
+        from = start.fromSeqNum;
+      },
       onFinish: () => finished(),
     });
     if (!first || !second) throw new Error('fixture events missing');

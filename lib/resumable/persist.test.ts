@@ -1,6 +1,8 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startLocalS2 } from '../../local/s2/http/server';
 import { decodeRecord, parseToken } from './protocol';
+import { createResumableChat } from './server';
 import {
   controlledSource,
   eventsOf,
@@ -198,4 +200,40 @@ describe('the writer', () => {
     expect(records.filter((r) => r.kind === 'heartbeat').length).toBeGreaterThanOrEqual(3);
     expect(eventsOf(await readAll(await writer.replay(name, { fromSeqNum: 0 })))).toEqual(events);
   });
+
+  it('a writer that loses S2 for good reports its generation left open, with no end it cannot know', async () => {
+    const server = await startLocalS2({ inMemory: true, ensureBasins: ['rc-outage'] });
+    const logger = quietLogger();
+    const chat = createResumableChat({
+      accessToken: 'local',
+      basin: 'rc-outage',
+      endpoints: { account: server.url, basin: server.url },
+      mode: 'session',
+      batchSize: 1,
+      logger,
+    });
+    try {
+      const source = controlledSource();
+      const events = messageEvents(['stored', 'lost']);
+      const ends: GenerationEnd[] = [];
+      const persisted: Promise<unknown>[] = [];
+      await chat.makeResumable(uniqueStream(), source, {
+        delivery: 'replay',
+        waitUntil: (p) => void persisted.push(p),
+        onFinish: (end) => void ends.push(end),
+      });
+      for (const event of events.slice(0, 3)) source.push(event);
+      await vi.waitFor(() => expect(server.stats().sessions).toBeGreaterThan(0));
+      await sleep(100);
+      await server.close();
+      for (const event of events.slice(3)) source.push(event);
+      source.end();
+      await Promise.all(persisted);
+      expect(ends).toMatchObject([{ reason: 'error', fromSeqNum: 0, toSeqNum: 2, open: true }]);
+      expect(logger.error).toHaveBeenCalled();
+    } finally {
+      await chat.close();
+      await server.close();
+    }
+  }, 20_000);
 });

@@ -37,6 +37,8 @@ export interface PersistOutcome {
   error?: { type: string; message: string };
   /** The fence that ended the generation, when known. */
   terminalToken?: string;
+  /** S2 could not be reached to close the generation; see `GenerationEnd.open`. */
+  open?: true;
 }
 
 /** How long live readers get to read a finished single-use generation before it is trimmed. */
@@ -175,9 +177,9 @@ async function settleUnfinished(
   config.logger.error('resumable: persisting the generation failed', producerError);
   const error = { type: 'api_error', message: config.errorMessage(producerError) };
   // Best effort, so readers and the next claim need not wait for the lease.
-  const closing = await endGenerationDirectly(stream, claim, error).catch(() => ({
-    toSeqNum: claim.nextSeqNum,
-  }));
+  const closing = await endGenerationDirectly(stream, claim, error).catch(() => undefined);
+  // Left open (S2 unreachable): its end, and which events it holds, are known once the lease closes it.
+  if (!closing) return { reason: 'error', error, toSeqNum: claim.nextSeqNum, open: true };
   return { reason: 'error', error, ...closing };
 }
 

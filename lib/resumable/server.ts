@@ -110,6 +110,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         reason: 'error',
         toSeqNum: claim.nextSeqNum,
         error: { type: 'api_error', message: resolved.errorMessage(err) },
+        open: true,
       };
     } finally {
       localWriters.delete(claim.token);
@@ -120,6 +121,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       toSeqNum: outcome.toSeqNum,
       turnId,
       ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.open ? { open: outcome.open } : {}),
     };
     try {
       await options.onFinish?.(end);

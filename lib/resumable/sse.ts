@@ -67,15 +67,16 @@ export function sseResponse(options: SseResponseOptions): Response {
       } catch (err) {
         if (cancelled) return;
         options.logger.warn('resumable: an SSE response failed; the client will resume', err);
-        await finish();
         controller.error(err);
+        await finish();
         return;
       }
       // A cancel settles the pending read; the body is gone, so the controller must not be touched.
       if (cancelled) return;
       if (step.done) {
-        await finish();
+        // The client gets its end of stream first; releasing S2 handles must never hold the response open.
         controller.close();
+        await finish();
         return;
       }
       controller.enqueue(encoder.encode(eventFrame(step.value)));

@@ -124,6 +124,8 @@ export async function* tailEvents(request: TailRequest): AsyncGenerator<TailEven
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
-    await reader.cancel().catch(() => undefined);
+    // Fire and forget: the SDK's cancel can wait on a read that only ends with the session, and awaiting it
+    // here would keep the response from ever ending (R19, R20). The handle is closed by its owner.
+    void reader.cancel().catch(() => undefined);
   }
 }

@@ -53,6 +53,12 @@ export interface GenerationEnd {
   toSeqNum: number;
   turnId: string;
   error?: { type: string; message: string };
+  /**
+   * The writer failed and could not reach S2 to close the generation, so it stays open until its lease runs
+   * out and a reader or the next claim closes it. `toSeqNum` is then only the claim's end, and some events
+   * the writer read may not be stored: read the generation back (`readGeneration`) once it is closed.
+   */
+  open?: true;
 }
 
 export interface MakeResumableOptions {

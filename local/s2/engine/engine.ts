@@ -1,7 +1,9 @@
 // S2Engine: all S2 semantics (basins, streams, append, read, tail following) over SQLite, no HTTP.
 
-import { validateAppend } from './append-validation';
+import { type AppendRequest, prepareAppendJob } from './append-job';
+import { AppendWriter } from './append-writer';
 import { Catalog, streamNotFound } from './catalog';
+import { CommitQueue, type QueuedAppend } from './commit-queue';
 import { readBounds, resolveStart } from './read-plan';
 import { EngineReadSession, type SessionSource } from './read-session';
 import { RecordLog } from './record-log';
@@ -11,6 +13,7 @@ import { TailNotifier } from './tail-notifier';
 import {
   type AppendAck,
   type AppendInput,
+  type AppendOutcome,
   type AutoCreateOptions,
   type BasinConfig,
   type BasinConfigInput,
@@ -52,12 +55,15 @@ export class S2Engine {
   private readonly now: () => number;
   private readonly closing = new AbortController();
   private readonly log: RecordLog;
+  private readonly writer: AppendWriter;
+  private readonly queue = new CommitQueue((requests) => this.commitGroup(requests));
 
   constructor(options: EngineOptions = {}) {
     this.now = options.now ?? Date.now;
     this.store = new Store(options);
     this.catalog = new Catalog(this.store, this.notifier, this.now);
-    this.log = new RecordLog(this.store, this.notifier, this.now, this.closing.signal);
+    this.log = new RecordLog(this.store, this.notifier, this.closing.signal);
+    this.writer = new AppendWriter(this.store, this.notifier, this.now);
   }
 
   /** Close the database and end all waiting readers/sessions. Idempotent. */
@@ -175,11 +181,32 @@ export class S2Engine {
    * A `fencing_token` over 36 bytes is 422 here; the wire layer answers 400 `bad_json` for JSON bodies first.
    */
   append(basin: string, stream: string, input: AppendInput, options: AutoCreateOptions = {}): AppendAck {
-    this.assertOpen();
-    this.catalog.checkNames(basin, stream);
-    const { commands } = validateAppend(input);
-    const state = this.catalog.streamFor(basin, stream, 'append', options.createConfig);
-    return this.log.append(state, input, commands);
+    const outcome = this.appendMany(basin, stream, [input], options)[0] as AppendOutcome;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.ack;
+  }
+
+  /**
+   * Several appends to one stream in ONE transaction (one fsync), each with exactly the semantics of a lone
+   * `append` against the state the inputs before it left. Applying stops at the first failing input: the
+   * result holds the acks of the inputs before it, then its error; nothing of it or of later inputs is
+   * written. Acks are returned only after the commit.
+   */
+  appendMany(
+    basin: string,
+    stream: string,
+    inputs: readonly AppendInput[],
+    options: AutoCreateOptions = {},
+  ): AppendOutcome[] {
+    return this.commitGroup([{ basin, stream, inputs, options }])[0] as AppendOutcome[];
+  }
+
+  /**
+   * `appendMany` deferred to the next group commit, which every append queued in the same event-loop turn
+   * (any stream, any writer) shares. Resolves after the commit; a closed engine resolves with a 503 outcome.
+   */
+  queueAppend(request: QueuedAppend): Promise<AppendOutcome[]> {
+    return this.queue.enqueue(request);
   }
 
   /**
@@ -268,6 +295,11 @@ export class S2Engine {
   }
 
   // ---- internals ----
+
+  private commitGroup(requests: readonly AppendRequest[]): AppendOutcome[][] {
+    this.assertOpen();
+    return this.writer.commit(requests.map((request) => prepareAppendJob(this.catalog, request)));
+  }
 
   /** The stream as it is now; 404 if `state`'s stream was deleted or replaced by a new one of that name. */
   private liveState(state: StreamState): StreamState {

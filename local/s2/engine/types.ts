@@ -144,6 +144,9 @@ export interface AppendAck {
   tail: StreamPosition;
 }
 
+/** One input's result in a grouped append: its ack, or the error that input alone failed with. */
+export type AppendOutcome = { ok: true; ack: AppendAck } | { ok: false; error: S2ApiError };
+
 export interface SequencedRecord {
   seq_num: number;
   timestamp: number;

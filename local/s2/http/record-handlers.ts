@@ -68,7 +68,11 @@ export async function handleAppend(ctx: RequestContext, basin: string, stream: s
   } else {
     input = parseJsonAppendInput(body.toString('utf8'), format);
   }
-  const ack = engine.append(basin, stream, input, autoCreate);
+  // Queued, so concurrent appends (any stream) share one commit; the ack still waits for that commit.
+  const [outcome] = await engine.queueAppend({ basin, stream, options: autoCreate, take: () => [input] });
+  if (outcome === undefined) throw new Error('an append of one input had no outcome');
+  if (!outcome.ok) throw outcome.error;
+  const ack = outcome.ack;
   const wantsProtobuf = isProtobufType(mediaType(headerValue(req.headers, 'accept')));
   if (wantsProtobuf) sendProtobuf(res, 200, encodeAppendAck(ack));
   else sendJson(res, 200, ack);

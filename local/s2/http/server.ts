@@ -40,6 +40,15 @@ export interface LocalS2 {
   close(): Promise<void>;
 }
 
+/**
+ * HTTP/2 receive windows. Node's default (64 KiB) lets a pipelining s2s client have only a few small
+ * batches in flight, which starves group commit; the SDK raises its own windows to 10 MiB the same way.
+ */
+const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
+const CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
+// Node refuses new streams once a session buffers more than this (MB): leave room above the windows.
+const SESSION_MEMORY_MB = Math.ceil((STREAM_WINDOW_BYTES + CONNECTION_WINDOW_BYTES) / 2 ** 20) + 8;
+
 function listen(server: net.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -88,10 +97,16 @@ export async function startLocalS2(options: LocalS2Options = {}): Promise<LocalS
   });
 
   const http1Server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
-  const http2Server = http2.createServer({}, handler);
+  const http2Server = http2.createServer(
+    { settings: { initialWindowSize: STREAM_WINDOW_BYTES }, maxSessionMemory: SESSION_MEMORY_MB },
+    handler,
+  );
   const h2Sessions = new Set<http2.ServerHttp2Session>();
   http2Server.on('session', (session) => {
     h2Sessions.add(session);
+    session.once('connect', () => {
+      if (!session.destroyed) session.setLocalWindowSize(CONNECTION_WINDOW_BYTES);
+    });
     session.once('close', () => h2Sessions.delete(session));
   });
   const sockets = new Set<net.Socket>();

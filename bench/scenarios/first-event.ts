@@ -1,0 +1,60 @@
+// Time to first event (send → first event at the client), split into where the time goes.
+import { type Metric, reported } from '../harness/metrics';
+import { median } from '../harness/stats';
+import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
+import type { LiveTurn } from '../harness/turns';
+
+interface Split {
+  total: number;
+  /** Client send → target has claimed the stream (b only: the claim's S2 round trips). */
+  claim?: number;
+  /** → the upstream request starts. */
+  start: number;
+  /** → the SDK yields the first event (the model's time to first token, here local). */
+  model: number;
+  /** → the client has that event (b: writer batching, S2 append, read session, SSE). */
+  delivery: number;
+}
+
+function split(turn: LiveTurn): Split | undefined {
+  const first = turn.subscriber.frames[0];
+  const firstStamp = turn.stamps[0];
+  const { upstream, claimed } = turn.marks;
+  if (!first || firstStamp === undefined || upstream === undefined) return undefined;
+  return {
+    total: first.at - turn.startedAt,
+    claim: claimed === undefined ? undefined : claimed - turn.startedAt,
+    start: upstream - (claimed ?? turn.startedAt),
+    model: firstStamp - upstream,
+    delivery: first.at - firstStamp,
+  };
+}
+
+export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn[]>): Metric[] {
+  const metrics: Metric[] = [];
+  for (const [baseline, list] of turns) {
+    const splits = list.flatMap((turn) => split(turn) ?? []);
+    const p50 = (pick: (s: Split) => number | undefined) =>
+      median(splits.flatMap((s) => (pick(s) === undefined ? [] : [pick(s) as number])));
+    const label = BASELINE_LABEL[baseline];
+    metrics.push(
+      reported(
+        `time to first event p50 ${label}`,
+        p50((s) => s.total),
+        'ms',
+      ),
+    );
+    const parts =
+      baseline === 'b'
+        ? `claim ${p50((s) => s.claim).toFixed(1)} + start ${p50((s) => s.start).toFixed(1)}`
+        : `request ${p50((s) => s.start).toFixed(1)}`;
+    metrics.push({
+      name: `time to first event, split ${label}`,
+      value: null,
+      unit: 'ms',
+      target: `${parts} + model ${p50((s) => s.model).toFixed(1)} + delivery ${p50((s) => s.delivery).toFixed(1)}`,
+      ok: true,
+    });
+  }
+  return metrics;
+}
