@@ -10,7 +10,10 @@ export interface Plan {
   pacedTokens: number;
   /** Reload samples per baseline during one paced turn. */
   reloadSamples: number;
-  /** The finished turn to replay: this many upstream messages of `replayTokens` deltas (+6 events each). */
+  /**
+   * The finished turn to replay: this many upstream messages of `replayTokens` deltas, plus 5 events each
+   * (message_start, content_block_start/stop, message_delta, message_stop; the SDK drops `ping`).
+   */
   replayMessages: number;
   replayTokens: number;
   replayRepeats: number;
@@ -34,7 +37,7 @@ export const PLANS = {
     pacedTokens: 100,
     reloadSamples: 5,
     replayMessages: 1,
-    replayTokens: 494,
+    replayTokens: 495,
     replayRepeats: 3,
     scaleTurns: 20,
     scaleSubscribers: 100,
@@ -51,9 +54,9 @@ export const PLANS = {
     pacedTurns: 2,
     pacedTokens: 250,
     reloadSamples: 20,
-    // 2 × (1,994 deltas + 6 events) = a 4,000-event turn, streamed live at the paced rate.
+    // 2 × (1,995 deltas + 5 events) = a 4,000-event turn, streamed live at the paced rate.
     replayMessages: 2,
-    replayTokens: 1994,
+    replayTokens: 1995,
     replayRepeats: 5,
     scaleTurns: 100,
     scaleSubscribers: 500,
