@@ -14,7 +14,7 @@ export interface ChatAppProps {
   initialDetail: ChatDetail | null;
   /** The browser's chats, newest first. */
   chats: ChatSummary[];
-  /** Replies come from the bundled local model (no ANTHROPIC_API_KEY). */
+  /** Replies come from the bundled local model (no Anthropic API key configured). */
   localModel: boolean;
 }
 
