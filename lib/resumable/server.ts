@@ -1,4 +1,5 @@
 // createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
+import { setMaxListeners } from 'node:events';
 import { AppendInput, FencingTokenMismatchError, S2, S2Error } from '@s2-dev/streamstore';
 import { type Claimed, claimGeneration } from './claim';
 import { S2Clock } from './clock';
@@ -44,11 +45,32 @@ export type {
   ResumableMode,
 } from './types';
 
+/** Closing a handle is cleanup: everything it wrote is already acknowledged by S2. */
+const RELEASE_TIMEOUT_MS = 5_000;
+
+/**
+ * Waits for a handle's close, but not forever: the SDK's close can wait for an HTTP/2 session event that
+ * never comes, and a persisting promise handed to `waitUntil` must always settle (R20, R21).
+ */
+function closeWithin(closing: Promise<void>, ms: number, logger: Pick<Console, 'warn'>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      logger.warn(`resumable: closing an S2 stream handle took over ${ms} ms; moving on`);
+      resolve();
+    }, ms);
+    timer.unref?.();
+  });
+  return Promise.race([closing, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createResumableChat(config: ResumableChatConfig): ResumableChat {
   const resolved = resolveConfig(config);
   const { mode, logger } = resolved;
   const basin = new S2({ accessToken: config.accessToken, endpoints: config.endpoints }).basin(config.basin);
   const shutdown = new AbortController();
+  // Every open response listens on the shutdown signal; hundreds of live tabs are normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const clock = new S2Clock();
   /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
   const localWriters = new Map<string, (fence: ForeignFence) => void>();
@@ -77,7 +99,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       config: resolved,
       shutdown: shutdown.signal,
       release: () => {
-        released ??= stream.close();
+        released ??= closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger);
         return released;
       },
       createStream: () => createStream(streamName),
