@@ -36,7 +36,10 @@ async function route(ctx: RequestContext, method: string, url: string): Promise<
     case 'health':
       return sendJson(ctx.res, 200, { status: 'ok' });
     case 'unimplemented':
-      throw new WireError('not_implemented', 'local S2 does not serve this endpoint (access tokens, metrics)');
+      throw new WireError(
+        'not_implemented',
+        'local S2 does not serve this endpoint (access tokens, metrics)',
+      );
     case 'basins':
       return handleBasins(ctx, method);
     case 'basin':
