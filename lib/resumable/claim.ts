@@ -33,6 +33,8 @@ export interface Claimed {
   /** The writer's first `matchSeqNum`: the claim ack's end (R2). */
   nextSeqNum: number;
   tookOver?: { fromSeqNum: number };
+  /** The claim batch as appended from `startSeqNum`, so readers in this process need not read it back. */
+  appended: { startSeqNum: number; records: readonly AppendRecord[] };
 }
 
 export interface Busy {
@@ -90,6 +92,7 @@ function claimed(plan: Plan, ack?: AppendAck): Claimed {
     fromSeqNum: plan.fromSeqNum,
     nextSeqNum: ack?.end.seqNum ?? plan.matchSeqNum + plan.records.length,
     tookOver: plan.tookOver,
+    appended: { startSeqNum: plan.matchSeqNum, records: plan.records },
   };
 }
 

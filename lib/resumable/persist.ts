@@ -2,23 +2,19 @@
 import {
   type AppendAck,
   AppendInput,
-  type AppendRecord,
-  BatchTransform,
   FencingTokenMismatchError,
   MAX_APPEND_BYTES,
-  meteredBytes,
-  Producer,
-  type RecordSubmitTicket,
   type S2Stream,
 } from '@s2-dev/streamstore';
+import { type AckedBatch, AppendBatcher } from './batcher';
 import type { Claimed } from './claim';
 import type { ResolvedConfig } from './config';
 import { RecordTooLargeError } from './errors';
 import type { ResumableErrorEvent } from './events';
 import { eventRecord, heartbeatRecord, parseToken, singleUseTrim, terminalRecords } from './protocol';
-import { ABORTED, closeIterator, nextOrAbort } from './source';
+import { ABORTED, closeIterator, nextOrAbort, whenAborted } from './source';
 import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
-import { type ForeignFence, watchForeignFences } from './watch';
+import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences } from './watch';
 
 export interface PersistRequest {
   stream: S2Stream;
@@ -29,6 +25,8 @@ export interface PersistRequest {
   localFence: Promise<ForeignFence>;
   /** Called with each batch's ack, to keep the S2 clock estimate fresh. */
   onAck: (ack: AppendAck) => void;
+  /** Every acknowledged batch in stream order, for readers in this process. */
+  onAcked?: (batch: AckedBatch) => void;
 }
 
 export interface PersistOutcome {
@@ -89,44 +87,41 @@ function fencedOutcome(fence: ForeignFence): PersistOutcome {
   return { reason: 'taken-over', toSeqNum: fence.seqNum + 1, terminalToken: fence.token };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 type PumpResult =
   | { kind: 'ended'; recordedError?: ResumableErrorEvent['error'] }
   | { kind: 'source-error'; error: unknown }
   | { kind: 'aborted' }
   | { kind: 'producer-error'; error: unknown };
 
-type Submit = (record: AppendRecord) => Promise<unknown>;
 type SourceIterator = AsyncIterator<Parameters<typeof eventRecord>[1]>;
 
-/** Copies upstream events into the producer; `await submit` carries S2 backpressure to the upstream (R10). */
+/** Copies upstream events into the batcher; awaiting a sent batch carries S2 backpressure upstream (R10). */
 async function drain(
   iterator: SourceIterator,
   token: string,
-  submit: Submit,
+  batcher: AppendBatcher,
   signal: AbortSignal,
   touch: () => void,
 ): Promise<PumpResult> {
   let recordedError: ResumableErrorEvent['error'] | undefined;
+  const aborted = whenAborted(signal);
+  let first = true;
   try {
     for (;;) {
-      const step = await nextOrAbort(iterator, signal);
+      const step = await nextOrAbort(iterator, aborted, signal);
       if (step === ABORTED) return { kind: 'aborted' };
       if (step.done) return { kind: 'ended', recordedError };
       const record = eventRecord(token, step.value);
-      const size = meteredBytes(record);
-      if (size > MAX_APPEND_BYTES) return { kind: 'source-error', error: new RecordTooLargeError(size) };
+      if (record.meteredBytes > MAX_APPEND_BYTES) {
+        return { kind: 'source-error', error: new RecordTooLargeError(record.meteredBytes) };
+      }
       if (step.value.type === 'error') recordedError = step.value.error;
       touch();
       try {
-        await submit(record);
+        // The first event goes out at once: a reply's first token should not wait out a linger.
+        const sent = batcher.add(record, first);
+        first = false;
+        if (sent) await sent;
       } catch (error) {
         return { kind: 'producer-error', error };
       }
@@ -138,7 +133,7 @@ async function drain(
 
 async function pump(
   request: PersistRequest,
-  submit: Submit,
+  batcher: AppendBatcher,
   signal: AbortSignal,
   touch: () => void,
 ): Promise<PumpResult> {
@@ -149,7 +144,7 @@ async function pump(
   } catch (error) {
     return signal.aborted ? { kind: 'aborted' } : { kind: 'source-error', error };
   }
-  const result = await drain(iterator, request.claim.token, submit, signal, touch);
+  const result = await drain(iterator, request.claim.token, batcher, signal, touch);
   // Stop, takeover and failure all cancel the upstream: signal for factories, return() for iterators.
   if (result.kind !== 'ended') closeIterator(iterator);
   return result;
@@ -160,6 +155,7 @@ async function settleUnfinished(
   request: PersistRequest,
   fence: ForeignFence | undefined,
   producerError: unknown,
+  position: { ackedEnd: number; isOwn: (token: string) => boolean },
 ): Promise<PersistOutcome> {
   const { stream, claim, config } = request;
   if (fence) {
@@ -170,7 +166,9 @@ async function settleUnfinished(
     return fencedOutcome(fence);
   }
   if (producerError instanceof FencingTokenMismatchError) {
-    // The watch failed; the mismatch still names the fence that replaced ours.
+    // Fenced while events flowed: the fence lies after our last acknowledged record.
+    const found = await findForeignFence(stream, position.ackedEnd, position.isOwn).catch(() => undefined);
+    if (found) return fencedOutcome(found);
     const { tail } = await stream.checkTail().catch(() => ({ tail: { seqNum: claim.nextSeqNum } }));
     return fencedOutcome({ token: producerError.expectedFencingToken, seqNum: tail.seqNum - 1 });
   }
@@ -185,55 +183,61 @@ async function settleUnfinished(
 
 /**
  * Persists a claimed generation: upstream events, heartbeats while it is silent, then the terminal records,
- * all through one Producer whose batches carry the generation's fencing token and consecutive
- * `matchSeqNum`s (R2). A fence written by anyone else (stop, takeover, stale close) aborts the upstream.
+ * all in batches that carry the generation's fencing token and consecutive `matchSeqNum`s (R2). A fence
+ * written by anyone else (stop, takeover, stale close) aborts the upstream.
  */
 export async function persistGeneration(request: PersistRequest): Promise<PersistOutcome> {
   const { stream, claim, config } = request;
   const controller = new AbortController();
   let terminalToken: string | undefined;
-  const watch = watchForeignFences(
-    stream,
-    claim.nextSeqNum,
-    (token) => token === claim.token || token === terminalToken,
-    config.logger,
-  );
+  const isOwn = (token: string) => token === claim.token || token === terminalToken;
   let foreign: ForeignFence | undefined;
-  const fenced = Promise.race([watch.fence, request.localFence]).then((fence) => {
+  const onForeign = (fence: ForeignFence) => {
     foreign ??= fence;
     controller.abort();
-    return fence;
-  });
+  };
+  void request.localFence.then(onForeign);
   let producerError: unknown;
+  let batcher: AppendBatcher | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
+  let silence: SilenceWatch | undefined;
   try {
-    const producer = new Producer(
-      new BatchTransform({
-        lingerDurationMillis: config.lingerDuration,
-        maxBatchRecords: config.batchSize,
-        fencingToken: claim.token,
-        matchSeqNum: claim.nextSeqNum,
-      }),
-      await stream.appendSession(),
+    const appending = new AppendBatcher({
+      session: await stream.appendSession(),
+      fencingToken: claim.token,
+      matchSeqNum: claim.nextSeqNum,
+      batchSize: config.batchSize,
+      lingerMs: config.lingerDuration,
+      onAcked: (batch) => {
+        request.onAck(batch.ack);
+        request.onAcked?.(batch);
+      },
+      // A failed append is known at once, even while the upstream is silent and nothing else is sent.
+      onFailed: (err) => {
+        producerError ??= err;
+        controller.abort();
+      },
+    });
+    batcher = appending;
+    silence = new SilenceWatch(
+      () => watchForeignFences(stream, appending.ackedEnd, isOwn, config.logger),
+      onForeign,
     );
-    // A failed append is known at once, even while the upstream is silent and nothing else is submitted.
-    const submit = async (record: AppendRecord) => {
-      const ticket = await producer.submit(record);
-      ticket.ack().then(
-        (ack) => request.onAck(ack.batchAppendAck()),
-        (err: unknown) => {
-          producerError ??= err;
-          controller.abort();
-        },
-      );
-      return ticket;
-    };
     heartbeat = startHeartbeat(() => {
-      submit(heartbeatRecord(claim.token)).catch(() => undefined);
+      try {
+        appending.add(heartbeatRecord(claim.token), true)?.catch(() => undefined);
+      } catch {
+        // The batcher failed; the writer is already being stopped.
+      }
     }, config.heartbeatIntervalMs);
-    const result = await pump(request, submit, controller.signal, heartbeat.touch);
+    const { touch: beat } = heartbeat;
+    const { touch: hush } = silence;
+    const result = await pump(request, appending, controller.signal, () => {
+      beat();
+      hush();
+    });
     heartbeat.stop();
-    let ended: (Omit<PersistOutcome, 'toSeqNum'> & { fence: RecordSubmitTicket }) | undefined;
+    let ended: Omit<PersistOutcome, 'toSeqNum'> | undefined;
     if (result.kind === 'ended' || result.kind === 'source-error') {
       const error =
         result.kind === 'source-error'
@@ -246,9 +250,8 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
       });
       terminalToken = terminal.terminalToken;
       try {
-        let fence: RecordSubmitTicket | undefined;
-        for (const record of terminal.records) fence = await submit(record);
-        if (fence) ended = { reason: error ? 'error' : 'complete', ...(error ? { error } : {}), fence };
+        for (const record of terminal.records) appending.add(record);
+        ended = { reason: error ? 'error' : 'complete', ...(error ? { error } : {}) };
       } catch (err) {
         producerError ??= err;
       }
@@ -256,11 +259,8 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
       producerError ??= result.error;
     }
     try {
-      await producer.close();
-      if (ended) {
-        const { fence, ...outcome } = ended;
-        return { ...outcome, toSeqNum: (await fence.ack()).seqNum() + 1, terminalToken };
-      }
+      const last = await appending.close();
+      if (ended && last) return { ...ended, toSeqNum: last.end.seqNum, terminalToken };
     } catch (err) {
       producerError ??= err;
     }
@@ -269,7 +269,10 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
   } finally {
     heartbeat?.stop();
     controller.abort();
-    await watch.close();
+    await silence?.stop();
   }
-  return settleUnfinished(request, foreign ?? (await withTimeout(fenced, 1000)), producerError);
+  return settleUnfinished(request, foreign, producerError, {
+    ackedEnd: batcher?.ackedEnd ?? claim.nextSeqNum,
+    isOwn,
+  });
 }

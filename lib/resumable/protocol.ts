@@ -1,5 +1,5 @@
 // The record protocol: how a generation is framed on an S2 stream (fences, trims, headers) and the record codec.
-import { AppendRecord, type ReadRecord } from '@s2-dev/streamstore';
+import { AppendRecord, type ReadRecord, type StringAppendRecord } from '@s2-dev/streamstore';
 import type { ResumableErrorEvent, ResumableEvent } from './events';
 
 /** Every record a generation writes names the generation (its opening fencing token) in this header. */
@@ -98,7 +98,12 @@ function headerValue(record: ReadRecord<'string'>, name: string): string | undef
   return record.headers.find(([key]) => key === name)?.[1];
 }
 
+/** JSON.stringify of an Anthropic event starts with its type: read it without parsing the whole body. */
+const LEADING_TYPE = /^\{"type":"([a-z_]+)"[,}]/;
+
 function eventTypeOf(body: string): string | undefined {
+  const leading = LEADING_TYPE.exec(body);
+  if (leading) return leading[1];
   try {
     const parsed: unknown = JSON.parse(body);
     if (typeof parsed !== 'object' || parsed === null || !('type' in parsed)) return undefined;
@@ -135,6 +140,19 @@ export function decodeRecord(record: ReadRecord<'string'>): ProtocolRecord {
   const eventType = kind === undefined ? eventTypeOf(body) : undefined;
   if (eventType === undefined) return { kind: 'ignored', seqNum, timestamp, token };
   return { kind: 'event', seqNum, timestamp, token, eventType, body };
+}
+
+function isStringRecord(record: AppendRecord): record is StringAppendRecord {
+  return typeof record.body === 'string';
+}
+
+/** What a record this process appended decodes to once S2 assigned it `seqNum`: as a reader would see it. */
+export function decodeAppended(record: AppendRecord, seqNum: number, timestamp: Date): ProtocolRecord {
+  if (isStringRecord(record)) {
+    return decodeRecord({ seqNum, timestamp, body: record.body, headers: record.headers ?? [] });
+  }
+  // Bytes records this library writes are trims (`AppendRecord.trim`), and trims carry no event.
+  return { kind: 'trim', seqNum, timestamp };
 }
 
 /** How a generation ends: its terminal phase, and the error envelope to write first, if any. */

@@ -2,6 +2,7 @@
 import type { S2Stream } from '@s2-dev/streamstore';
 import type { ResolvedConfig } from './config';
 import { InvalidCursorError } from './errors';
+import type { HubRegistry } from './hub';
 import { decodeRecord } from './protocol';
 import { sseResponse } from './sse';
 import { readStreamState } from './state';
@@ -20,6 +21,9 @@ export function noContent(): Response {
 
 export interface StreamContext {
   stream: S2Stream;
+  streamName: string;
+  /** The instance's per-stream hubs, shared by every reader in this process. */
+  hubs: HubRegistry;
   mode: ResumableMode;
   config: ResolvedConfig;
   /** Aborted by the instance's `close()`. */
@@ -47,6 +51,8 @@ export function eventStreamResponse(context: StreamContext, plan: EventStreamPla
   if (signals.some((signal) => signal.aborted)) stop.abort();
   const events = tailEvents({
     stream: context.stream,
+    streamName: context.streamName,
+    hubs: context.hubs,
     startSeqNum: plan.startSeqNum,
     end: plan.end,
     activeToken: plan.activeToken,
@@ -74,6 +80,24 @@ function assertCursor(cursor: number | undefined): void {
 }
 
 /**
+ * A generation persisted by this process is served from its hub with no S2 round trip, when the cursor
+ * (or, without one, the generation's start) is in the hub's buffer: the same records a read of S2 returns.
+ */
+function localPlan(context: StreamContext, options: ReplayOptions): EventStreamPlan | undefined {
+  const hub = context.hubs.find(context.streamName);
+  const local = hub?.localGeneration;
+  if (!hub || !local) return undefined;
+  const startSeqNum = options.fromSeqNum ?? local.fromSeqNum;
+  if (startSeqNum < local.fromSeqNum || !hub.covers(startSeqNum)) return undefined;
+  return {
+    startSeqNum,
+    end: options.live === true ? { kind: 'live' } : { kind: 'generation', fromSeqNum: local.fromSeqNum },
+    activeToken: local.token,
+    signal: options.signal,
+  };
+}
+
+/**
  * Status rules (R12–R15): 416 past the tail; 410 when records after the cursor were trimmed away;
  * 204 only when nothing after the cursor will ever be delivered (not live, no active generation, no event
  * records left); otherwise 200 SSE. Without a cursor the active generation is replayed from its start.
@@ -83,6 +107,11 @@ export async function replayResponse(context: StreamContext, options: ReplayOpti
   const { stream } = context;
   let handedOver = false;
   try {
+    const local = localPlan(context, options);
+    if (local) {
+      handedOver = true;
+      return eventStreamResponse(context, local);
+    }
     const state = await readStreamState(stream);
     const live = options.live === true;
     if (options.fromSeqNum !== undefined && options.fromSeqNum > state.tail) {

@@ -1,19 +1,20 @@
 // createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
 import { setMaxListeners } from 'node:events';
-import { AppendInput, FencingTokenMismatchError, S2, S2Error } from '@s2-dev/streamstore';
+import { AppendInput, FencingTokenMismatchError, S2, S2Error, type S2Stream } from '@s2-dev/streamstore';
 import { type Claimed, claimGeneration } from './claim';
 import { S2Clock } from './clock';
 import { resolveConfig } from './config';
 import { ResumableClosedError } from './errors';
 import { STOPPED_EVENT } from './events';
 import { type GenerationReport, readGenerationRecords } from './generation';
+import { HubRegistry } from './hub';
 import {
   endGenerationDirectly,
   type PersistOutcome,
   persistGeneration,
   trimFinishedSingleUse,
 } from './persist';
-import { terminalRecords } from './protocol';
+import { decodeAppended, terminalRecords } from './protocol';
 import { errorResponse, eventStreamResponse, replayResponse, type StreamContext } from './replay';
 import { releaseSource } from './source';
 import { readStreamState } from './state';
@@ -76,6 +77,14 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   const localWriters = new Map<string, (fence: ForeignFence) => void>();
   const persisting = new Set<Promise<void>>();
   let closed = false;
+  const release = (stream: S2Stream) => closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger);
+  /** Readers in this process share one hub per stream, fed by local writers or one S2 read session. */
+  const hubs = new HubRegistry((streamName) => ({
+    open: () => basin.stream(streamName),
+    release,
+    shutdown: shutdown.signal,
+    logger,
+  }));
 
   const assertOpen = () => {
     if (closed) throw new ResumableClosedError();
@@ -95,11 +104,13 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     let released: Promise<void> | undefined;
     return {
       stream,
+      streamName,
+      hubs,
       mode,
       config: resolved,
       shutdown: shutdown.signal,
       release: () => {
-        released ??= closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger);
+        released ??= release(stream);
         return released;
       },
       createStream: () => createStream(streamName),
@@ -116,6 +127,13 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     options: MakeResumableOptions,
   ): Promise<void> {
     const localFence = new Promise<ForeignFence>((resolve) => localWriters.set(claim.token, resolve));
+    const hub = hubs.open(context.streamName);
+    const { startSeqNum, records } = claim.appended;
+    const claimedAt = new Date(clock.now());
+    hub.beginLocal(
+      { token: claim.token, fromSeqNum: claim.fromSeqNum, claimStart: startSeqNum },
+      records.map((record, index) => decodeAppended(record, startSeqNum + index, claimedAt)),
+    );
     let outcome: PersistOutcome;
     try {
       outcome = await persistGeneration({
@@ -125,6 +143,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         config: resolved,
         localFence,
         onAck: (ack) => clock.observe(ack.end.timestamp),
+        onAcked: (batch) => hub.pushAcked(batch),
       });
     } catch (err) {
       logger.error('resumable: the writer failed', err);
@@ -136,6 +155,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       };
     } finally {
       localWriters.delete(claim.token);
+      hub.endLocal();
     }
     const end: GenerationEnd = {
       reason: outcome.reason,

@@ -3,25 +3,23 @@ import type { EventSource, EventSourceFactory } from './types';
 
 export const ABORTED = Symbol('aborted');
 
-/** The next upstream step, or ABORTED as soon as the signal fires, even while the upstream is silent. */
+/** Resolves with ABORTED once the signal fires; made once per source, then raced against every step. */
+export function whenAborted(signal: AbortSignal): Promise<typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(ABORTED), { once: true }));
+}
+
+/** The next upstream step, or ABORTED as soon as `aborted` settles, even while the upstream is silent. */
 export async function nextOrAbort<T>(
   iterator: AsyncIterator<T>,
+  aborted: Promise<typeof ABORTED>,
   signal: AbortSignal,
 ): Promise<IteratorResult<T> | typeof ABORTED> {
   if (signal.aborted) return ABORTED;
   const next = iterator.next();
   // The race may leave `next` pending; its eventual rejection must not surface as unhandled.
   next.catch(() => undefined);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([next, aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
+  return Promise.race([next, aborted]);
 }
 
 /**

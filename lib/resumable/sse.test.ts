@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it, vi } from 'vitest';
-import { eventFrame, SSE_HEADERS, sseResponse } from './sse';
+import { eventFrame, eventFrames, SSE_HEADERS, sseResponse } from './sse';
 import type { TailEvent } from './tail';
 
 function parse(text: string): EventSourceMessage[] {
@@ -10,7 +10,7 @@ function parse(text: string): EventSourceMessage[] {
   return out;
 }
 
-async function* never(signal: AbortSignal): AsyncGenerator<TailEvent, void, undefined> {
+async function* never(signal: AbortSignal): AsyncGenerator<TailEvent[], void, undefined> {
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
@@ -26,6 +26,17 @@ describe('SSE frames', () => {
     const body = '{\n  "type": "ping"\n}';
     const [frame] = parse(eventFrame({ seqNum: 0, eventType: 'ping', body }));
     expect(frame).toEqual({ event: 'ping', data: body, id: '1' });
+  });
+
+  it('writes a batch of events as one chunk that parses back into every frame, in order', () => {
+    const batch = [3, 4, 6].map((seqNum) => ({
+      seqNum,
+      eventType: 'content_block_delta',
+      body: `{"type":"content_block_delta","n":${seqNum}}`,
+    }));
+    expect(parse(eventFrames(batch))).toEqual(
+      batch.map(({ seqNum, eventType, body }) => ({ event: eventType, data: body, id: String(seqNum + 1) })),
+    );
   });
 });
 

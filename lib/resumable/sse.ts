@@ -9,17 +9,30 @@ export const SSE_HEADERS = {
 
 export const PING_COMMENT = ': ping\n\n';
 
+const LINE_BREAK = /[\r\n]/;
+
 /** `id` is the cursor to resume from: the next seq num after this record (R11). */
 export function eventFrame(event: TailEvent): string {
-  const data = event.body
-    .split(/\r\n|\r|\n/)
-    .map((line) => `data: ${line}\n`)
-    .join('');
+  const { body } = event;
+  // JSON.stringify never emits a raw line break, so nearly every body is one `data:` line.
+  const data = LINE_BREAK.test(body)
+    ? body
+        .split(/\r\n|\r|\n/)
+        .map((line) => `data: ${line}\n`)
+        .join('')
+    : `data: ${body}\n`;
   return `event: ${event.eventType}\n${data}id: ${event.seqNum + 1}\n\n`;
 }
 
+/** One chunk for a batch of events: a single write however many events arrived together. */
+export function eventFrames(events: readonly TailEvent[]): string {
+  let out = '';
+  for (const event of events) out += eventFrame(event);
+  return out;
+}
+
 export interface SseResponseOptions {
-  events: AsyncGenerator<TailEvent, void, undefined>;
+  events: AsyncGenerator<TailEvent[], void, undefined>;
   /** Aborting it ends `events` promptly; the body then closes cleanly. */
   stop: AbortController;
   pingIntervalMs: number;
@@ -61,7 +74,7 @@ export function sseResponse(options: SseResponseOptions): Response {
       lifetime = setTimeout(() => stop.abort(), options.maxLifetimeMs);
     },
     async pull(controller) {
-      let step: IteratorResult<TailEvent, void>;
+      let step: IteratorResult<TailEvent[], void>;
       try {
         step = await events.next();
       } catch (err) {
@@ -79,7 +92,7 @@ export function sseResponse(options: SseResponseOptions): Response {
         await finish();
         return;
       }
-      controller.enqueue(encoder.encode(eventFrame(step.value)));
+      controller.enqueue(encoder.encode(eventFrames(step.value)));
     },
     async cancel() {
       cancelled = true;

@@ -2,13 +2,14 @@
 import {
   AppendInput,
   FencingTokenMismatchError,
-  type ReadRecord,
   type S2Stream,
   SeqNumMismatchError,
 } from '@s2-dev/streamstore';
 import { ReadSessionEndedError } from './errors';
 import { INTERRUPTED_EVENT } from './events';
-import { decodeRecord, isActiveToken, parseToken, terminalRecords } from './protocol';
+import { FEED_CLOSED, RecordFeed } from './feed';
+import type { HubRegistry } from './hub';
+import { isActiveToken, type ProtocolRecord, parseToken, terminalRecords } from './protocol';
 
 /** Where a tail stops. */
 export type TailEnd =
@@ -21,6 +22,9 @@ export type TailEnd =
 
 export interface TailRequest {
   stream: S2Stream;
+  streamName: string;
+  /** Readers in this process share one hub per stream; without it every tail reads S2 on its own. */
+  hubs?: HubRegistry;
   startSeqNum: number;
   end: TailEnd;
   /** The generation open at the reading position when the tail starts, if known. */
@@ -69,63 +73,91 @@ export async function closeStaleGeneration(
   }
 }
 
-export async function* tailEvents(request: TailRequest): AsyncGenerator<TailEvent, void, undefined> {
-  const { stream, end, signal, leaseDurationMs } = request;
+/** Where a tail is in the stream, and the generation open there. */
+interface TailState {
+  active: string | undefined;
+  nextSeqNum: number;
+}
+
+/** Applies one record to the tail's state: its event, if it has one, and whether the tail ends here. */
+function step(record: ProtocolRecord, end: TailEnd, state: TailState): { event?: TailEvent; done: boolean } {
+  if (end.kind === 'before' && record.seqNum >= end.seqNum) return { done: true };
+  state.nextSeqNum = record.seqNum + 1;
+  let event: TailEvent | undefined;
+  switch (record.kind) {
+    case 'fence':
+      state.active = isActiveToken(record.token) ? record.token : undefined;
+      if (end.kind === 'generation' && record.seqNum > end.fromSeqNum) return { done: true };
+      break;
+    case 'event':
+      if (record.token !== undefined && isActiveToken(record.token)) state.active = record.token;
+      event = { seqNum: record.seqNum, eventType: record.eventType, body: record.body };
+      break;
+    case 'start':
+    case 'heartbeat':
+      state.active = record.token;
+      break;
+    case 'trim':
+    case 'ignored':
+      break;
+    default:
+      record satisfies never;
+  }
+  return { event, done: end.kind === 'before' && state.nextSeqNum >= end.seqNum };
+}
+
+/** The stream's events from a cursor, in batches, until the end rule fires or the signal aborts. */
+export async function* tailEvents(request: TailRequest): AsyncGenerator<TailEvent[], void, undefined> {
+  const { end, signal, leaseDurationMs } = request;
   if (signal.aborted || (end.kind === 'before' && request.startSeqNum >= end.seqNum)) return;
-  const session = await stream.readSession({ start: { from: { seqNum: request.startSeqNum } } });
-  const reader = session.getReader();
-  // Cancelling the reader settles a pending read with `done`, so an abort never waits for the next record.
-  const onAbort = () => void reader.cancel().catch(() => undefined);
+  const feed = new RecordFeed({
+    stream: request.stream,
+    streamName: request.streamName,
+    hubs: request.hubs,
+    startSeqNum: request.startSeqNum,
+    createHub: end.kind !== 'before',
+  });
+  // Closing the feed settles a pending read, so an abort never waits for the next record.
+  const onAbort = () => feed.close();
   signal.addEventListener('abort', onAbort, { once: true });
-  let active = request.activeToken;
-  let nextSeqNum = request.startSeqNum;
+  const state: TailState = { active: request.activeToken, nextSeqNum: request.startSeqNum };
   let quietSince = Date.now();
-  let pending: Promise<ReadableStreamReadResult<ReadRecord<'string'>>> | undefined;
+  let pending: Promise<ProtocolRecord[] | typeof FEED_CLOSED> | undefined;
   try {
     for (;;) {
       if (signal.aborted) return;
-      pending ??= reader.read();
-      const result = active
+      pending ??= feed.next();
+      const result = state.active
         ? await raceQuiet(pending, leaseDurationMs - (Date.now() - quietSince))
         : await pending;
       if (result === QUIET) {
-        if (active) await closeStaleGeneration(stream, active, nextSeqNum, request.logger);
+        if (state.active) {
+          await closeStaleGeneration(request.stream, state.active, state.nextSeqNum, request.logger);
+        }
         quietSince = Date.now();
         continue;
       }
       pending = undefined;
-      if (result.done) {
+      if (result === FEED_CLOSED) {
         if (signal.aborted) return;
         throw new ReadSessionEndedError();
       }
-      const record = decodeRecord(result.value);
-      nextSeqNum = record.seqNum + 1;
       quietSince = Date.now();
-      switch (record.kind) {
-        case 'fence':
-          active = isActiveToken(record.token) ? record.token : undefined;
-          if (end.kind === 'generation' && record.seqNum > end.fromSeqNum) return;
-          break;
-        case 'event':
-          if (record.token !== undefined && isActiveToken(record.token)) active = record.token;
-          yield { seqNum: record.seqNum, eventType: record.eventType, body: record.body };
-          break;
-        case 'start':
-        case 'heartbeat':
-          active = record.token;
-          break;
-        case 'trim':
-        case 'ignored':
-          break;
-        default:
-          record satisfies never;
+      const events: TailEvent[] = [];
+      for (const record of result) {
+        const { event, done } = step(record, end, state);
+        if (event) events.push(event);
+        if (done) {
+          if (events.length > 0) yield events;
+          return;
+        }
       }
-      if (end.kind === 'before' && nextSeqNum >= end.seqNum) return;
+      if (events.length > 0) yield events;
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
     // Fire and forget: the SDK's cancel can wait on a read that only ends with the session, and awaiting it
     // here would keep the response from ever ending (R19, R20). The handle is closed by its owner.
-    void reader.cancel().catch(() => undefined);
+    feed.close();
   }
 }

@@ -1,6 +1,5 @@
-// Follows a live generation's stream for fences written by others: a stop, a takeover or a stale close.
+// Notices fences written by others (a stop, a takeover or a stale close) while a writer's upstream is silent.
 import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
-import { decodeRecord } from './protocol';
 
 export interface ForeignFence {
   token: string;
@@ -13,6 +12,14 @@ export interface FenceWatch {
   close(): Promise<void>;
 }
 
+/** Control records carry exactly one header with an empty name; a fence's body is its token. */
+function fenceOf(record: ReadRecord<'string'>): ForeignFence | undefined {
+  const only = record.headers.length === 1 ? record.headers[0] : undefined;
+  if (only?.[0] !== '' || only[1] !== 'fence') return undefined;
+  return { token: record.body, seqNum: record.seqNum };
+}
+
+/** Follows the stream from `fromSeqNum` until a foreign fence shows up or the watch is closed. */
 export function watchForeignFences(
   stream: S2Stream,
   fromSeqNum: number,
@@ -33,9 +40,9 @@ export function watchForeignFences(
       for (;;) {
         const { done, value } = await reader.read();
         if (done || closed) return;
-        const record = decodeRecord(value);
-        if (record.kind === 'fence' && !isOwn(record.token)) {
-          found({ token: record.token, seqNum: record.seqNum });
+        const foreign = fenceOf(value);
+        if (foreign && !isOwn(foreign.token)) {
+          found(foreign);
           return;
         }
       }
@@ -54,4 +61,69 @@ export function watchForeignFences(
       await running;
     },
   };
+}
+
+/** The first foreign fence at or after `fromSeqNum`, read once: how a failed append learns where it was fenced. */
+export async function findForeignFence(
+  stream: S2Stream,
+  fromSeqNum: number,
+  isOwn: (token: string) => boolean,
+): Promise<ForeignFence | undefined> {
+  const batch = await stream.read({
+    start: { from: { seqNum: fromSeqNum } },
+    stop: { limits: { count: 100 } },
+  });
+  for (const record of batch.records) {
+    const fence = fenceOf(record);
+    if (fence && !isOwn(fence.token)) return fence;
+  }
+  return undefined;
+}
+
+/** How often the silence watch checks for activity; a watch runs after one to two quiet periods. */
+export const SILENCE_CHECK_MS = 100;
+
+/**
+ * Reading the stream back costs S2 and the writer a decode per record, and while events flow a foreign
+ * fence already fails the next append within a linger. So the watch only runs while the upstream is silent.
+ */
+export class SilenceWatch {
+  private active = true;
+  private watch: FenceWatch | undefined;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private stopped = false;
+
+  constructor(
+    private readonly start: () => FenceWatch,
+    private readonly onFence: (fence: ForeignFence) => void,
+  ) {
+    this.timer = setInterval(() => this.check(), SILENCE_CHECK_MS);
+  }
+
+  /** The upstream produced something: a running watch is no longer needed. */
+  readonly touch = (): void => {
+    this.active = true;
+    if (this.watch) {
+      void this.watch.close();
+      this.watch = undefined;
+    }
+  };
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    const watch = this.watch;
+    this.watch = undefined;
+    await watch?.close();
+  }
+
+  private check(): void {
+    if (this.active) {
+      this.active = false;
+      return;
+    }
+    if (this.watch || this.stopped) return;
+    this.watch = this.start();
+    void this.watch.fence.then(this.onFence);
+  }
 }

@@ -1,0 +1,311 @@
+// One in-process hub per stream: the records every reader here needs, fed by a local writer or one S2 session.
+import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
+import type { AckedBatch } from './batcher';
+import { ReadSessionEndedError } from './errors';
+import { decodeAppended, decodeRecord, type ProtocolRecord } from './protocol';
+
+/** A reader's place in a hub. */
+export interface HubReader {
+  /** The next seq num this reader needs. */
+  position: number;
+  /** Closed by its owner; a pending read returns `closed`. */
+  closed: boolean;
+}
+
+/** The generation a writer in this process is persisting to the hub's stream. */
+export interface LocalGeneration {
+  token: string;
+  fromSeqNum: number;
+  /** Seq num of the claim batch's first record (before `fromSeqNum` when it closed an abandoned generation). */
+  claimStart: number;
+}
+
+export interface HubDeps {
+  /** Opens the S2 handle the hub's shared read session runs on. */
+  open: () => S2Stream;
+  release: (stream: S2Stream) => Promise<void>;
+  /** The instance is closing: no new read sessions. */
+  shutdown: AbortSignal;
+  logger: Pick<Console, 'warn'>;
+}
+
+/**
+ * Records kept behind the slowest reader (or the local generation's start): a reader further behind
+ * leaves the hub and reads S2 on its own until it catches up.
+ */
+export const MAX_RETAINED_RECORDS = 16_384;
+/** Dropped records are only compacted away in chunks, so trimming stays cheap per batch. */
+const COMPACT_AFTER = 1024;
+
+type ReadResult = ProtocolRecord[] | 'detached' | 'closed';
+
+interface SharedSession {
+  cancelled: boolean;
+  reader?: ReadableStreamDefaultReader<ReadRecord<'string'>>;
+}
+
+const defer: (task: () => void) => void =
+  typeof setImmediate === 'function' ? (task) => void setImmediate(task) : queueMicrotask;
+
+/**
+ * Serves every reader in this process from one buffer of consecutive records. While a writer here persists
+ * a generation, its acknowledged batches are the feed: readers get exactly what S2 stored, with no read
+ * round trip. Otherwise one S2 read session per stream feeds all of them. Records are only ever
+ * acknowledged ones, so every cursor a reader hands out is durable (R11).
+ */
+export class StreamHub {
+  private buffer: ProtocolRecord[] = [];
+  private head = 0;
+  private startSeq = 0;
+  private anchored = false;
+  private readonly readers = new Set<HubReader>();
+  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private wakeScheduled = false;
+  private local: LocalGeneration | undefined;
+  /** Writer batches that arrived ahead of the buffer while the session catches up to the claim. */
+  private readonly parked = new Map<number, ProtocolRecord[]>();
+  private session: SharedSession | undefined;
+  private stream: S2Stream | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly deps: HubDeps,
+    private readonly onIdle: (hub: StreamHub) => void,
+  ) {}
+
+  /** The seq num after the last buffered record. */
+  get next(): number {
+    return this.startSeq + this.buffer.length - this.head;
+  }
+
+  get localGeneration(): LocalGeneration | undefined {
+    return this.local;
+  }
+
+  /** True when a reader at `position` can be served from here without a gap. */
+  covers(position: number): boolean {
+    return !this.disposed && this.anchored && position >= this.startSeq && position <= this.next;
+  }
+
+  /** A new reader at `position`, or `undefined` when the hub cannot serve it (it then reads S2 itself). */
+  attach(position: number): HubReader | undefined {
+    if (this.disposed) return undefined;
+    if (!this.anchored && !this.local && !this.session) this.anchorAt(position);
+    if (!this.covers(position)) return undefined;
+    const reader: HubReader = { position, closed: false };
+    this.readers.add(reader);
+    return reader;
+  }
+
+  detach(reader: HubReader): void {
+    if (reader.closed) return;
+    reader.closed = true;
+    this.readers.delete(reader);
+    this.wake();
+    this.maybeIdle();
+  }
+
+  /** The records after the reader's position, waiting for some if there are none yet. */
+  async read(reader: HubReader): Promise<ReadResult> {
+    for (;;) {
+      if (reader.closed) return 'closed';
+      if (reader.position < this.startSeq || this.disposed || !this.readers.has(reader)) return 'detached';
+      if (reader.position < this.next) {
+        const records = this.buffer.slice(this.head + reader.position - this.startSeq);
+        reader.position = this.next;
+        return records;
+      }
+      // Only a reader that has to wait needs a feed: one that ends at its generation's fence never does.
+      this.ensureSession();
+      await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
+  }
+
+  /** A writer here claimed the stream: from now on its acknowledged batches feed the hub. */
+  beginLocal(generation: LocalGeneration, claimRecords: ProtocolRecord[]): void {
+    this.local = generation;
+    // Without a session to fill a gap, a buffer that does not end at the claim cannot be continued.
+    if (!this.anchored || (!this.session && this.next !== generation.claimStart)) {
+      this.resetAt(generation.claimStart);
+    }
+    this.accept(claimRecords, 'local');
+  }
+
+  pushAcked(batch: AckedBatch): void {
+    if (!this.local || this.disposed) return;
+    const first = batch.ack.start.seqNum;
+    const timestamp = batch.ack.end.timestamp;
+    this.accept(
+      batch.records.map((record, index) => decodeAppended(record, first + index, timestamp)),
+      'local',
+    );
+  }
+
+  /** The writer is done (or failed): whatever it did not publish, readers get from S2. */
+  endLocal(): void {
+    this.local = undefined;
+    this.parked.clear();
+    // After the wake of the last batch: readers that end at its terminal fence are gone by then, and only
+    // readers still waiting (live tails, or a generation fenced by someone else) need a session.
+    defer(() => {
+      if (this.waiters.length > 0) this.ensureSession();
+      else this.maybeIdle();
+    });
+  }
+
+  private anchorAt(seqNum: number): void {
+    this.anchored = true;
+    this.startSeq = seqNum;
+    this.buffer = [];
+    this.head = 0;
+  }
+
+  /** Starts over at `seqNum`; readers that needed anything before it read S2 on their own. */
+  private resetAt(seqNum: number): void {
+    this.anchorAt(seqNum);
+    this.parked.clear();
+    this.wake();
+  }
+
+  private accept(records: ProtocolRecord[], from: 'local' | 'session'): void {
+    const first = records[0];
+    if (!first || this.disposed) return;
+    if (!this.anchored) this.anchorAt(first.seqNum);
+    if (first.seqNum > this.next) {
+      if (from === 'local') {
+        this.parked.set(first.seqNum, records);
+        return;
+      }
+      // S2 skipped records (trimmed meanwhile): continue after the gap, as a reader of S2 would.
+      this.resetAt(first.seqNum);
+    }
+    const skip = this.next - first.seqNum;
+    if (skip >= records.length) return;
+    for (let i = skip; i < records.length; i++) this.buffer.push(records[i] as ProtocolRecord);
+    this.unpark();
+    if (this.local && this.session && this.next >= this.local.claimStart) this.stopSession();
+    this.trim();
+    this.scheduleWake();
+  }
+
+  private unpark(): void {
+    for (const [seqNum, records] of this.parked) {
+      if (seqNum > this.next) continue;
+      this.parked.delete(seqNum);
+      const skip = this.next - seqNum;
+      for (let i = skip; i < records.length; i++) this.buffer.push(records[i] as ProtocolRecord);
+      this.unpark();
+      return;
+    }
+  }
+
+  private trim(): void {
+    if (this.next - this.startSeq <= COMPACT_AFTER) return;
+    let keepFrom = this.local ? Math.min(this.local.claimStart, this.next) : this.next;
+    for (const reader of this.readers) keepFrom = Math.min(keepFrom, reader.position);
+    keepFrom = Math.max(keepFrom, this.next - MAX_RETAINED_RECORDS, this.startSeq);
+    if (keepFrom - this.startSeq < COMPACT_AFTER) return;
+    this.head += keepFrom - this.startSeq;
+    this.startSeq = keepFrom;
+    this.buffer = this.buffer.slice(this.head);
+    this.head = 0;
+  }
+
+  private scheduleWake(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    // Records of one network read arrive one by one: readers wake once for all of them.
+    defer(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private fail(err: unknown): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(err);
+  }
+
+  private ensureSession(): void {
+    if (this.session || this.disposed || this.deps.shutdown.aborted || this.readers.size === 0) return;
+    if (this.local && this.next >= this.local.claimStart) return;
+    const session: SharedSession = { cancelled: false };
+    this.session = session;
+    this.stream ??= this.deps.open();
+    void this.follow(this.stream, session, this.next);
+  }
+
+  private async follow(stream: S2Stream, session: SharedSession, from: number): Promise<void> {
+    try {
+      const records = await stream.readSession({ start: { from: { seqNum: from } } });
+      session.reader = records.getReader();
+      if (session.cancelled) return;
+      for (;;) {
+        const { done, value } = await session.reader.read();
+        if (session.cancelled) return;
+        if (done) throw new ReadSessionEndedError();
+        this.accept([decodeRecord(value)], 'session');
+      }
+    } catch (err) {
+      if (session.cancelled) return;
+      // Waiting readers fail (their clients resume); the next read starts a new session from `next`.
+      this.session = undefined;
+      this.fail(err);
+    } finally {
+      void session.reader?.cancel().catch(() => undefined);
+    }
+  }
+
+  private stopSession(): void {
+    const session = this.session;
+    if (!session) return;
+    session.cancelled = true;
+    this.session = undefined;
+    void session.reader?.cancel().catch(() => undefined);
+  }
+
+  private maybeIdle(): void {
+    if (this.disposed || this.readers.size > 0 || this.local) return;
+    this.disposed = true;
+    this.stopSession();
+    this.buffer = [];
+    this.parked.clear();
+    this.onIdle(this);
+    const stream = this.stream;
+    this.stream = undefined;
+    if (stream) {
+      void this.deps.release(stream).catch((err: unknown) => {
+        this.deps.logger.warn('resumable: closing a stream failed', err);
+      });
+    }
+  }
+}
+
+/** The hubs of one `createResumableChat` instance, by stream name; a hub leaves once nothing uses it. */
+export class HubRegistry {
+  private readonly hubs = new Map<string, StreamHub>();
+
+  constructor(private readonly deps: (streamName: string) => HubDeps) {}
+
+  find(streamName: string): StreamHub | undefined {
+    return this.hubs.get(streamName);
+  }
+
+  open(streamName: string): StreamHub {
+    let hub = this.hubs.get(streamName);
+    if (!hub) {
+      hub = new StreamHub(this.deps(streamName), (idle) => {
+        if (this.hubs.get(streamName) === idle) this.hubs.delete(streamName);
+      });
+      this.hubs.set(streamName, hub);
+    }
+    return hub;
+  }
+}
