@@ -22,6 +22,29 @@ describe('owner identity cookie', () => {
   });
 });
 
+describe('signature spelling', () => {
+  it('rejects every other spelling of a valid signature: the last character has two unused bits', async () => {
+    const id = newOwnerId();
+    const value = await signOwner(id, secret);
+    const [, signature = ''] = value.split('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const index = alphabet.indexOf(signature.at(-1) ?? '');
+    // The characters that differ only in those two bits decode to the same 32 bytes.
+    const aliases = [0, 1, 2, 3]
+      .map((low) => alphabet[(index & ~3) | low])
+      .filter((char) => char !== signature.at(-1));
+    expect(aliases).toHaveLength(3);
+    for (const alias of aliases) {
+      const forged = `${id}.${signature.slice(0, -1)}${alias}`;
+      expect(Buffer.from(forged.split('.')[1] ?? '', 'base64url')).toEqual(
+        Buffer.from(signature, 'base64url'),
+      );
+      expect(await verifyOwner(forged, secret)).toBeNull();
+    }
+    expect(await verifyOwner(value, secret)).toBe(id);
+  });
+});
+
 describe('isCrossSite', () => {
   it('allows same-origin and origin-less requests, refuses other sites', () => {
     expect(isCrossSite(null, 'app.test')).toBe(false);

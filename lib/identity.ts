@@ -34,12 +34,10 @@ export async function verifyOwner(value: string | undefined, secret: string): Pr
   const ownerId = value.slice(0, dot);
   const signature = value.slice(dot + 1);
   if (dot < 0 || !OWNER_ID.test(ownerId) || !/^[A-Za-z0-9_-]{43}$/.test(signature)) return null;
-  const valid = await crypto.subtle.verify(
-    'HMAC',
-    await hmacKey(secret),
-    Buffer.from(signature, 'base64url'),
-    encoder.encode(ownerId),
-  );
+  const mac = Buffer.from(signature, 'base64url');
+  // The 43rd character carries two unused bits: only the canonical spelling of a signature is accepted.
+  if (base64url(mac) !== signature) return null;
+  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), mac, encoder.encode(ownerId));
   return valid ? ownerId : null;
 }
 
