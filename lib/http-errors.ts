@@ -1,4 +1,5 @@
 // Typed API errors and their one mapping to JSON HTTP responses.
+import { S2Error } from '@s2-dev/streamstore';
 import { ZodError } from 'zod';
 
 export type ApiErrorType =
@@ -11,6 +12,7 @@ export type ApiErrorType =
   | 'method_not_allowed'
   | 'unsupported_media_type'
   | 'range_not_satisfiable'
+  | 'overloaded_error'
   | 'api_error';
 
 export class ApiError extends Error {
@@ -88,10 +90,24 @@ function describeZodError(error: ZodError): string {
   return `${where}${issue.message}`;
 }
 
-/** The single place errors become HTTP: typed errors keep their status, anything else is a logged 500. */
+/** S2 could not be reached (the SDK reports network failures as 502) or is itself unavailable. */
+function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof S2Error && [502, 503, 504].includes(error.status);
+}
+
+/**
+ * The single place errors become HTTP: typed errors keep their status, an unreachable S2 is a 503 the
+ * browser retries, anything else is a logged 500.
+ */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ApiError) return jsonError(error.status, error.type, error.message, error.headers);
   if (error instanceof ZodError) return jsonError(400, 'invalid_request_error', describeZodError(error));
+  if (isStoreUnavailable(error)) {
+    console.warn('the stream store is unavailable', error);
+    return jsonError(503, 'overloaded_error', 'The stream store is unavailable; try again shortly.', {
+      'Retry-After': '1',
+    });
+  }
   console.error('unexpected error while handling a request', error);
   return jsonError(500, 'api_error', 'An internal error occurred.');
 }
