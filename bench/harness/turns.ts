@@ -20,6 +20,14 @@ export function spec(label: string, pace: UpstreamPace, messages: string[], maxT
   return { id: turnId(label), messages, maxTokens, pace };
 }
 
+/** The next turn in `previous`'s chat, as a user's follow-up message is. */
+export function followUp(previous: TurnSpec, label: string): TurnSpec {
+  return {
+    ...spec(label, previous.pace, previous.messages, previous.maxTokens),
+    chat: previous.chat ?? previous.id,
+  };
+}
+
 export interface LiveTurn {
   spec: TurnSpec;
   subscriber: SseConnection;
@@ -33,16 +41,17 @@ export interface LiveTurn {
 
 /**
  * (a) and (c): the POST streams the turn. (b): the subscriber is already tailing the chat (as the page is)
- * when the POST starts the turn.
+ * when the POST starts the turn, from `from` (the chat's cursor; 0 for a new chat).
  */
 export async function startLiveTurn(
   target: TargetClient,
   baseline: Baseline,
   turn: TurnSpec,
   batching?: Batching,
+  from = 0,
 ): Promise<{ subscriber: SseConnection; startedAt: number }> {
   if (baseline !== 'b') return { startedAt: wallNow(), subscriber: target.postStreaming(baseline, turn) };
-  const subscriber = target.subscribeB(turn.id, 0, true, batching);
+  const subscriber = target.subscribeB(turn.chat ?? turn.id, from, true, batching);
   await subscriber.opened;
   const startedAt = wallNow();
   await target.postResumable(turn, batching);
@@ -53,9 +62,15 @@ export async function runLiveTurn(
   target: TargetClient,
   baseline: Baseline,
   turn: TurnSpec,
-  options: { batching?: Batching; timeoutMs: number },
+  options: { batching?: Batching; timeoutMs: number; from?: number },
 ): Promise<LiveTurn> {
-  const { subscriber, startedAt } = await startLiveTurn(target, baseline, turn, options.batching);
+  const { subscriber, startedAt } = await startLiveTurn(
+    target,
+    baseline,
+    turn,
+    options.batching,
+    options.from,
+  );
   try {
     await subscriber.waitForType('message_stop', turn.messages.length, options.timeoutMs);
   } finally {

@@ -30,7 +30,8 @@ function split(turn: LiveTurn): Split | undefined {
   };
 }
 
-export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn[]>): Metric[] {
+/** `which` names the kind of turn when it is not a chat's first, e.g. `, follow-up turn`. */
+export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn[]>, which = ''): Metric[] {
   const metrics: Metric[] = [];
   for (const [baseline, list] of turns) {
     const splits = list.flatMap((turn) => split(turn) ?? []);
@@ -39,7 +40,7 @@ export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn
     const label = BASELINE_LABEL[baseline];
     metrics.push(
       reported(
-        `time to first event p50 ${label}`,
+        `time to first event p50${which} ${label}`,
         p50((s) => s.total),
         'ms',
       ),
@@ -49,7 +50,7 @@ export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn
         ? `claim ${p50((s) => s.claim).toFixed(1)} + start ${p50((s) => s.start).toFixed(1)}`
         : `request ${p50((s) => s.start).toFixed(1)}`;
     metrics.push({
-      name: `time to first event, split ${label}`,
+      name: `time to first event${which}, split ${label}`,
       value: null,
       unit: 'ms',
       target: `${parts} + model ${p50((s) => s.model).toFixed(1)} + delivery ${p50((s) => s.delivery).toFixed(1)}`,

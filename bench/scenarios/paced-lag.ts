@@ -4,7 +4,7 @@ import { DEFAULT_LINGER_MS } from '../harness/defaults';
 import { atMost, type Metric, ratioAtLeast, reported } from '../harness/metrics';
 import { percentile } from '../harness/stats';
 import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
-import { type LiveTurn, runLiveTurn, spec } from '../harness/turns';
+import { followUp, type LiveTurn, runLiveTurn, spec } from '../harness/turns';
 import { addDelivery, lagsOf, NO_DELIVERY } from '../harness/verify';
 import { firstEventMetrics } from './first-event';
 import { integrityMetrics } from './integrity';
@@ -24,6 +24,18 @@ export async function pacedLagScenario(ctx: BenchContext): Promise<Metric[]> {
       delivery = addDelivery(delivery, live.delivery);
       if (!live.delivery.textMatches) mismatches++;
     }
+  }
+  // (b) again, each in the chat of one of its turns above: a claim on a stream this instance wrote last.
+  const followUps: LiveTurn[] = [];
+  for (const previous of turns.get('b') ?? []) {
+    const from = previous.subscriber.frames.at(-1)?.id ?? 0;
+    const live = await runLiveTurn(target, 'b', followUp(previous.spec, 'paced-next'), {
+      timeoutMs: 120_000,
+      from,
+    });
+    followUps.push(live);
+    delivery = addDelivery(delivery, live.delivery);
+    if (!live.delivery.textMatches) mismatches++;
   }
   const p = (baseline: Baseline, q: number) => percentile(lags.get(baseline) ?? [], q);
   const direct = { p50: p('a', 50), p99: p('a', 99) };
@@ -55,6 +67,7 @@ export async function pacedLagScenario(ctx: BenchContext): Promise<Metric[]> {
   return [
     ...metrics,
     ...firstEventMetrics(turns),
+    ...firstEventMetrics(new Map([['b', followUps]]), ', follow-up turn in the same chat'),
     ...integrityMetrics('paced, all baselines', delivery, mismatches),
   ];
 }

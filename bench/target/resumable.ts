@@ -41,7 +41,7 @@ export class ResumableTarget {
 
   async turn(res: ServerResponse, spec: TurnSpec, batching: Batching): Promise<void> {
     const response = await this.chat(batching).makeResumable(
-      `chat-${spec.id}`,
+      `chat-${spec.chat ?? spec.id}`,
       (signal) => this.upstreams.events(spec, signal),
       {
         delivery: 'replay',

@@ -8,6 +8,8 @@ export type UpstreamPace = 'fast' | 'paced';
 /** What a benchmark turn asks the model: one or more user messages answered back to back as one turn. */
 export interface TurnSpec {
   id: string;
+  /** The chat (stream) the turn belongs to; absent, a new chat named after `id`. */
+  chat?: string;
   messages: string[];
   maxTokens: number;
   pace: UpstreamPace;
@@ -18,6 +20,7 @@ export function parseTurnSpec(value: unknown): TurnSpec {
   if (
     !spec ||
     typeof spec.id !== 'string' ||
+    (spec.chat !== undefined && typeof spec.chat !== 'string') ||
     !Array.isArray(spec.messages) ||
     !spec.messages.every((message) => typeof message === 'string') ||
     typeof spec.maxTokens !== 'number' ||

@@ -14,7 +14,8 @@ export interface AckedBatch {
 }
 
 export interface BatcherOptions {
-  session: AppendSession;
+  /** May still be opening: records queue meanwhile, so the upstream need not wait for the session. */
+  session: AppendSession | Promise<AppendSession>;
   fencingToken: string;
   /** Seq num of the first record this batcher appends; every batch is conditioned on its own (R2). */
   matchSeqNum: number;
@@ -56,8 +57,13 @@ export class AppendBatcher {
   /** Woken by every ack and by a failure. */
   private listeners: Array<() => void> = [];
 
+  private readonly session: Promise<AppendSession>;
+
   constructor(private readonly options: BatcherOptions) {
     this.nextSeqNum = options.matchSeqNum;
+    this.session = Promise.resolve(options.session);
+    // A session that cannot be opened fails the batcher at once, not at its first send.
+    this.session.catch((err: unknown) => this.fail(err));
   }
 
   /** The seq num after the last acknowledged record: nothing at or after it is known to be ours yet. */
@@ -107,7 +113,8 @@ export class AppendBatcher {
       return await this.drain();
     } finally {
       clearTimeout(this.linger);
-      await this.options.session.close();
+      const session = await this.session.catch(() => undefined);
+      await session?.close();
     }
   }
 
@@ -160,10 +167,10 @@ export class AppendBatcher {
     this.pending = [];
     this.pendingBytes = 0;
     this.inflight++;
-    const { session } = this.options;
     this.submitted = this.submitted.then(async () => {
       if (this.failure) return;
       try {
+        const session = await this.session;
         const ticket = await session.submit(input);
         const ack = ticket.ack();
         // A rejection is handled by the chain below; this keeps it from being reported as unhandled meanwhile.

@@ -8,6 +8,7 @@ import {
   SeqNumMismatchError,
 } from '@s2-dev/streamstore';
 import { INTERRUPTED_EVENT } from './events';
+import type { KnownEnd } from './known-ends';
 import { decodeRecord, eventRecord, makeToken, parseToken, startRecord } from './protocol';
 import { isMissingStream, leaseExpired, readStreamState, type StreamState } from './state';
 import type { ResumableMode } from './types';
@@ -24,6 +25,8 @@ export interface ClaimRequest {
   onAck: (ack: AppendAck) => void;
   /** Creates the stream when the basin does not create streams on append. */
   createStream: () => Promise<void>;
+  /** How this process last ended a generation on the stream: lets the claim skip reading it first. */
+  knownEnd?: KnownEnd;
 }
 
 export interface Claimed {
@@ -135,7 +138,12 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
   const stale = (state: StreamState) =>
     state.kind === 'active' && leaseExpired(state.lastRecordAt, request.leaseDurationMs, request.now());
   let state: StreamState | undefined;
-  if (request.joinable) {
+  const known = request.knownEnd;
+  if (known && known.turnId !== turnId) {
+    // One round trip instead of two or three: conditioned on this tail and token, the append only lands if
+    // nothing changed since our own generation ended there, and that generation answered another turn.
+    state = { kind: 'idle', tail: known.tail, token: known.token };
+  } else if (request.joinable) {
     state = await readStreamState(stream);
     const join = await findJoin(stream, state, turnId, stale(state));
     if (join) return { kind: 'busy', join };

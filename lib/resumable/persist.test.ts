@@ -1,5 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { S2Error, S2Stream } from '@s2-dev/streamstore';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalS2 } from '../../local/s2/http/server';
 import { decodeRecord, parseToken } from './protocol';
 import { createResumableChat } from './server';
@@ -22,6 +23,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s2.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const quietLogger = () => ({ warn: vi.fn(), error: vi.fn() });
@@ -199,6 +203,32 @@ describe('the writer', () => {
     const records = (await s2.records(name)).map(decodeRecord);
     expect(records.filter((r) => r.kind === 'heartbeat').length).toBeGreaterThanOrEqual(3);
     expect(eventsOf(await readAll(await writer.replay(name, { fromSeqNum: 0 })))).toEqual(events);
+  });
+
+  it('the upstream starts while the append session opens, and stops at once if it cannot be opened', async () => {
+    const logger = quietLogger();
+    const chat = s2.chat({ mode: 'session', logger });
+    const name = uniqueStream();
+    vi.spyOn(S2Stream.prototype, 'appendSession').mockRejectedValue(
+      new S2Error({ message: 'no session for you', status: 503, origin: 'sdk' }),
+    );
+    const source = controlledSource();
+    const ends: GenerationEnd[] = [];
+    const persisted: Promise<unknown>[] = [];
+    const response = await chat.makeResumable(name, source, {
+      delivery: 'replay',
+      waitUntil: (p) => void persisted.push(p),
+      onFinish: (end) => void ends.push(end),
+    });
+    expect(response.status).toBe(202);
+    await source.returned;
+    await Promise.all(persisted);
+    expect(ends).toMatchObject([{ reason: 'error', fromSeqNum: 0, error: { type: 'api_error' } }]);
+    // The claim's own unary append closed the generation, so readers and the next claim need not wait.
+    const records = (await s2.records(name)).map(decodeRecord);
+    const last = records.at(-1);
+    expect(last?.kind === 'fence' && parseToken(last.token)?.phase).toBe('error');
+    expect(logger.error).toHaveBeenCalled();
   });
 
   it('a writer that loses S2 for good reports its generation left open, with no end it cannot know', async () => {

@@ -1,4 +1,4 @@
-// The batching writer: persists one generation's events through a fenced, seq-matched S2 Producer.
+// The generation writer: persists one generation's events in fenced, seq-matched batches (see batcher.ts).
 import {
   type AppendAck,
   AppendInput,
@@ -48,7 +48,7 @@ export async function trimFinishedSingleUse(stream: S2Stream, terminalToken: str
   await stream.append(AppendInput.create([singleUseTrim()], { fencingToken: terminalToken }));
 }
 
-/** Ends a generation with one direct conditional append, for paths where no Producer runs. */
+/** Ends a generation with one direct conditional append, for paths where no batcher runs. */
 export async function endGenerationDirectly(
   stream: S2Stream,
   claim: Claimed,
@@ -203,7 +203,8 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
   let silence: SilenceWatch | undefined;
   try {
     const appending = new AppendBatcher({
-      session: await stream.appendSession(),
+      // Opened while the upstream starts: the model's first token and the session are awaited side by side.
+      session: stream.appendSession(),
       fencingToken: claim.token,
       matchSeqNum: claim.nextSeqNum,
       batchSize: config.batchSize,

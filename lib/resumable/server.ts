@@ -8,6 +8,7 @@ import { ResumableClosedError } from './errors';
 import { STOPPED_EVENT } from './events';
 import { type GenerationReport, readGenerationRecords } from './generation';
 import { HubRegistry } from './hub';
+import { KnownEnds } from './known-ends';
 import {
   endGenerationDirectly,
   type PersistOutcome,
@@ -76,6 +77,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
   const localWriters = new Map<string, (fence: ForeignFence) => void>();
   const persisting = new Set<Promise<void>>();
+  /** Streams whose last generation this instance ended: their next claim here takes one round trip. */
+  const knownEnds = new KnownEnds();
   let closed = false;
   const release = (stream: S2Stream) => closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger);
   /** Readers in this process share one hub per stream, fed by local writers or one S2 read session. */
@@ -157,6 +160,13 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       localWriters.delete(claim.token);
       hub.endLocal();
     }
+    if (outcome.terminalToken !== undefined && !outcome.open && mode !== 'single-use') {
+      knownEnds.remember(context.streamName, {
+        tail: outcome.toSeqNum,
+        token: outcome.terminalToken,
+        turnId,
+      });
+    }
     const end: GenerationEnd = {
       reason: outcome.reason,
       fromSeqNum: claim.fromSeqNum,
@@ -200,6 +210,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         now: () => clock.now(),
         onAck: (ack) => clock.observe(ack.end.timestamp),
         createStream: context.createStream,
+        knownEnd: mode === 'single-use' ? undefined : knownEnds.take(streamName),
       });
       if (claim.kind === 'busy') {
         releaseSource(source);

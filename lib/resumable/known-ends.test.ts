@@ -1,0 +1,146 @@
+import { S2Stream } from '@s2-dev/streamstore';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { KnownEnds } from './known-ends';
+import { decodeRecord, parseToken } from './protocol';
+import {
+  controlledSource,
+  messageEvents,
+  paced,
+  type S2Fixture,
+  startS2,
+  uniqueStream,
+} from './test-support';
+import type { ResumableChat } from './types';
+
+let s2: S2Fixture;
+beforeAll(async () => {
+  s2 = await startS2();
+});
+afterAll(async () => {
+  await s2.close();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs one turn to its end: a 202, then the persisting promise handed to `waitUntil`. */
+async function finishTurn(
+  chat: ResumableChat,
+  name: string,
+  turnId: string,
+  texts: string[],
+): Promise<number> {
+  let persisting: Promise<unknown> = Promise.resolve();
+  const response = await chat.makeResumable(name, paced(messageEvents(texts), 0), {
+    delivery: 'replay',
+    turnId,
+    waitUntil: (p) => {
+      persisting = p;
+    },
+  });
+  await persisting;
+  return response.status;
+}
+
+/** Each generation's opening fence and the turn its start record names, in stream order. */
+async function generations(name: string): Promise<Array<{ fromSeqNum: number; turnId: string }>> {
+  const out: Array<{ fromSeqNum: number; turnId: string }> = [];
+  for (const record of (await s2.records(name)).map(decodeRecord)) {
+    if (record.kind === 'fence' && parseToken(record.token)?.phase === 'active') {
+      out.push({ fromSeqNum: record.seqNum, turnId: '' });
+    }
+    const last = out.at(-1);
+    if (record.kind === 'start' && last) last.turnId = record.turnId;
+  }
+  return out;
+}
+
+function countCalls() {
+  return {
+    reads: vi.spyOn(S2Stream.prototype, 'read'),
+    appends: vi.spyOn(S2Stream.prototype, 'append'),
+    tails: vi.spyOn(S2Stream.prototype, 'checkTail'),
+  };
+}
+
+describe('claims after a generation this instance ended', () => {
+  it('take one conditional append: no read of the stream first', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    expect(await finishTurn(chat, name, 'turn-1', ['one'])).toBe(202);
+    const calls = countCalls();
+    expect(await finishTurn(chat, name, 'turn-2', ['two'])).toBe(202);
+    expect(calls.reads).not.toHaveBeenCalled();
+    expect(calls.tails).not.toHaveBeenCalled();
+    expect(calls.appends).toHaveBeenCalledTimes(1);
+    const [first, second] = await generations(name);
+    expect(second?.turnId).toBe('turn-2');
+    // The second generation starts right after the first one's terminal fence.
+    const firstLength = 2 + messageEvents(['one']).length + 1;
+    expect(second?.fromSeqNum).toBe((first?.fromSeqNum ?? 0) + firstLength);
+  });
+
+  it('fall back to reading the stream when another instance wrote meanwhile', async () => {
+    const here = s2.chat({ mode: 'session' });
+    const there = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    expect(await finishTurn(here, name, 'turn-1', ['one'])).toBe(202);
+    expect(await finishTurn(there, name, 'turn-2', ['two'])).toBe(202);
+    expect(await finishTurn(here, name, 'turn-3', ['three'])).toBe(202);
+    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2', 'turn-3']);
+    const records = await s2.records(name);
+    expect(records.map((r) => r.seqNum)).toEqual(records.map((_, i) => i));
+  });
+
+  it('refuse a new turn while another instance holds the stream', async () => {
+    const here = s2.chat({ mode: 'session' });
+    const there = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    expect(await finishTurn(here, name, 'turn-1', ['one'])).toBe(202);
+    const held = controlledSource();
+    let persisting: Promise<unknown> = Promise.resolve();
+    const holding = await there.makeResumable(name, held, {
+      delivery: 'replay',
+      turnId: 'turn-2',
+      waitUntil: (p) => {
+        persisting = p;
+      },
+    });
+    expect(holding.status).toBe(202);
+    const refused = await here.makeResumable(name, paced(messageEvents(['no']), 0), {
+      delivery: 'replay',
+      turnId: 'turn-3',
+    });
+    expect(refused.status).toBe(409);
+    held.end();
+    await persisting;
+    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2']);
+  });
+
+  it('still let a retry of the ended turn join it instead of answering twice', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    expect(await finishTurn(chat, name, 'turn-1', ['one'])).toBe(202);
+    const factory = vi.fn(() => paced(messageEvents(['again']), 0));
+    const retry = await chat.makeResumable(name, factory, { delivery: 'replay', turnId: 'turn-1' });
+    expect(retry.status).toBe(202);
+    expect(factory).not.toHaveBeenCalled();
+    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1']);
+  });
+});
+
+describe('KnownEnds', () => {
+  it('forgets the oldest stream past its limit, and an entry once taken', () => {
+    const ends = new KnownEnds(2);
+    const end = (tail: number) => ({ tail, token: `end-0-${tail}`, turnId: 't' });
+    ends.remember('a', end(1));
+    ends.remember('b', end(2));
+    ends.remember('a', end(3));
+    ends.remember('c', end(4));
+    expect(ends.size).toBe(2);
+    expect(ends.take('b')).toBeUndefined();
+    expect(ends.take('a')?.tail).toBe(3);
+    expect(ends.take('a')).toBeUndefined();
+    expect(ends.take('c')?.tail).toBe(4);
+  });
+});
