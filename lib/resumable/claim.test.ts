@@ -1,28 +1,18 @@
 import { AppendInput, AppendRecord, S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeRecord, parseToken } from './protocol';
 import {
   eventsOf,
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   SseReader,
-  startS2,
   uniqueStream,
 } from './test-support';
 import type { GenerationEnd, ResumableMode } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 const MODES: ResumableMode[] = ['single-use', 'shared', 'session'];
 

@@ -1,21 +1,10 @@
 import { AppendInput, AppendRecord } from '@s2-dev/streamstore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_EVENT, STOPPED_EVENT } from './events';
 import { eventRecord, makeToken, startRecord } from './protocol';
-import {
-  controlledSource,
-  messageEvents,
-  type S2Fixture,
-  sleep,
-  startS2,
-  uniqueStream,
-} from './test-support';
+import { controlledSource, messageEvents, registerS2Fixture, sleep, uniqueStream } from './test-support';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(() => s2.close());
+const s2 = registerS2Fixture();
 
 describe('readGeneration', () => {
   it('reads a finished generation back with its turn id, events and ending', async () => {

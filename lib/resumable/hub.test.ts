@@ -1,6 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { STOPPED_EVENT } from './events';
 import { decodeRecord } from './protocol';
 import {
@@ -9,23 +9,13 @@ import {
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   SseReader,
   sleep,
-  startS2,
   uniqueStream,
 } from './test-support';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 function countReadSessions() {
   return vi.spyOn(S2Stream.prototype, 'readSession');

@@ -1,27 +1,11 @@
 import { S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KnownEnds } from './known-ends';
 import { decodeRecord, parseToken } from './protocol';
-import {
-  controlledSource,
-  messageEvents,
-  paced,
-  type S2Fixture,
-  startS2,
-  uniqueStream,
-} from './test-support';
+import { controlledSource, messageEvents, paced, registerS2Fixture, uniqueStream } from './test-support';
 import type { ResumableChat } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 /** Runs one turn to its end: a 202, then the persisting promise handed to `waitUntil`. */
 async function finishTurn(

@@ -1,31 +1,21 @@
 import { AppendInput, AppendRecord, S2Error, S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_EVENT } from './events';
 import { decodeRecord, eventRecord, makeToken, parseToken, startRecord } from './protocol';
 import {
-  controlledSource,
   eventsOf,
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   SseReader,
   sleep,
-  startS2,
+  startControlledTurn,
   uniqueStream,
 } from './test-support';
-import type { GenerationEnd, GenerationStart, ResumableMode } from './types';
+import type { GenerationStart, ResumableMode } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 const LEASE = 600;
 
@@ -121,14 +111,7 @@ describe('leases', () => {
     const frozen = s2.chat({ mode: 'session', leaseDurationMs: 20_000, heartbeatIntervalMs: 10_000, logger });
     const claimer = s2.chat({ mode: 'session', leaseDurationMs: LEASE });
     const name = uniqueStream();
-    const source = controlledSource();
-    const ends: GenerationEnd[] = [];
-    const persisted: Promise<unknown>[] = [];
-    await frozen.makeResumable(name, source, {
-      delivery: 'replay',
-      waitUntil: (p) => void persisted.push(p),
-      onFinish: (end) => void ends.push(end),
-    });
+    const { source, ends, persisted } = await startControlledTurn(frozen, name);
     source.push(messageEvents(['a'])[0] as never);
     await sleep(LEASE + 100);
     const starts: GenerationStart[] = [];
@@ -161,14 +144,7 @@ describe('takeover errors', () => {
     const frozen = s2.chat({ mode: 'session', leaseDurationMs: 20_000, heartbeatIntervalMs: 10_000, logger });
     const claimer = s2.chat({ mode: 'session', leaseDurationMs: LEASE });
     const name = uniqueStream();
-    const source = controlledSource();
-    const ends: GenerationEnd[] = [];
-    const persisted: Promise<unknown>[] = [];
-    await frozen.makeResumable(name, source, {
-      delivery: 'replay',
-      waitUntil: (p) => void persisted.push(p),
-      onFinish: (end) => void ends.push(end),
-    });
+    const { source, ends, persisted } = await startControlledTurn(frozen, name);
     source.push(messageEvents(['a'])[0] as never);
     await sleep(LEASE + 100);
     const starts: GenerationStart[] = [];

@@ -1,6 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Error, S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startLocalS2 } from '../../local/s2/http/server';
 import { decodeRecord, parseToken } from './protocol';
 import { createResumableChat } from './server';
@@ -10,23 +10,14 @@ import {
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   sleep,
-  startS2,
+  startControlledTurn,
   uniqueStream,
 } from './test-support';
 import type { GenerationEnd } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 const quietLogger = () => ({ warn: vi.fn(), error: vi.fn() });
 
@@ -212,14 +203,7 @@ describe('the writer', () => {
     vi.spyOn(S2Stream.prototype, 'appendSession').mockRejectedValue(
       new S2Error({ message: 'no session for you', status: 503, origin: 'sdk' }),
     );
-    const source = controlledSource();
-    const ends: GenerationEnd[] = [];
-    const persisted: Promise<unknown>[] = [];
-    const response = await chat.makeResumable(name, source, {
-      delivery: 'replay',
-      waitUntil: (p) => void persisted.push(p),
-      onFinish: (end) => void ends.push(end),
-    });
+    const { source, ends, persisted, response } = await startControlledTurn(chat, name);
     expect(response.status).toBe(202);
     await source.returned;
     await Promise.all(persisted);

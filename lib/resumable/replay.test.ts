@@ -1,6 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Error, S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidCursorError } from './errors';
 import { decodeRecord } from './protocol';
 import {
@@ -9,24 +9,14 @@ import {
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   SseReader,
   sleep,
-  startS2,
   uniqueStream,
 } from './test-support';
 import type { GenerationStart, ResumableMode } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 const ids = (frames: { id?: string }[]) => frames.map((f) => Number(f.id));
 

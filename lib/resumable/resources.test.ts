@@ -1,26 +1,16 @@
 import { S2Basin, S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   controlledSource,
   messageEvents,
   paced,
   readAll,
-  type S2Fixture,
+  registerS2Fixture,
   SseReader,
-  startS2,
   uniqueStream,
 } from './test-support';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 /** Counts every S2Stream handle opened and how often each was closed. */
 function trackHandles() {

@@ -1,40 +1,24 @@
 import { S2Stream } from '@s2-dev/streamstore';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { STOPPED_EVENT } from './events';
 import { decodeRecord, parseToken } from './protocol';
 import {
-  controlledSource,
   eventsOf,
   messageEvents,
   paced,
   readAll,
+  registerS2Fixture,
   type S2Fixture,
   SseReader,
-  startS2,
+  startControlledTurn,
   uniqueStream,
 } from './test-support';
 import type { GenerationEnd } from './types';
 
-let s2: S2Fixture;
-beforeAll(async () => {
-  s2 = await startS2();
-});
-afterAll(async () => {
-  await s2.close();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const s2 = registerS2Fixture();
 
 async function startStalled(chat: ReturnType<S2Fixture['chat']>, name: string) {
-  const source = controlledSource();
-  const ends: GenerationEnd[] = [];
-  const persisted: Promise<unknown>[] = [];
-  const response = await chat.makeResumable(name, source, {
-    delivery: 'replay',
-    waitUntil: (p) => void persisted.push(p),
-    onFinish: (end) => void ends.push(end),
-  });
+  const { source, ends, persisted, response } = await startControlledTurn(chat, name);
   expect(response.status).toBe(202);
   const events = messageEvents(['partial', 'answer']);
   for (const event of events.slice(0, 4)) source.push(event);
@@ -139,14 +123,7 @@ describe('stop', () => {
   it('R18: stopping before the first upstream event still ends cleanly', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    const source = controlledSource();
-    const ends: GenerationEnd[] = [];
-    const persisted: Promise<unknown>[] = [];
-    await chat.makeResumable(name, source, {
-      delivery: 'replay',
-      waitUntil: (p) => void persisted.push(p),
-      onFinish: (end) => void ends.push(end),
-    });
+    const { source, ends, persisted } = await startControlledTurn(chat, name);
     expect(await chat.stop(name)).toBe(true);
     await Promise.all(persisted);
     expect(source.wasReturned()).toBe(true);

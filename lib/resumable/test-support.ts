@@ -2,10 +2,11 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { RangeNotSatisfiableError, type ReadRecord, S2 } from '@s2-dev/streamstore';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type LocalS2, startLocalS2 } from '../../local/s2/http/server';
 import { localS2ClientConfig, randomBasinName } from '../../local/s2/http/test-support';
 import { createResumableChat } from './server';
-import type { ResumableChat, ResumableChatConfig } from './types';
+import type { GenerationEnd, ResumableChat, ResumableChatConfig } from './types';
 
 export interface S2Fixture {
   server: LocalS2;
@@ -60,6 +61,41 @@ export async function startS2(): Promise<S2Fixture> {
       await Promise.allSettled(chats.map((chat) => chat.close()));
       await server.close();
     },
+  };
+}
+
+/**
+ * The test file's local S2: started before its first test, closed after its last, with spies restored
+ * after each test. Its members are only usable inside tests and hooks.
+ */
+export function registerS2Fixture(): S2Fixture {
+  let fixture: S2Fixture | undefined;
+  beforeAll(async () => {
+    fixture = await startS2();
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const current = (): S2Fixture => {
+    if (!fixture) throw new Error('the S2 fixture starts in beforeAll');
+    return fixture;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get s2() {
+      return current().s2;
+    },
+    get basin() {
+      return current().basin;
+    },
+    chat: (overrides) => current().chat(overrides),
+    records: (streamName) => current().records(streamName),
+    close: () => current().close(),
   };
 }
 
@@ -164,6 +200,28 @@ export function controlledSource(): ControlledSource {
     returned,
     wasReturned: () => didReturn,
   };
+}
+
+/** A turn on a hand-driven source, started with `delivery: 'replay'`. */
+export interface ControlledTurn {
+  source: ControlledSource;
+  response: Response;
+  /** What `onFinish` was called with. */
+  ends: GenerationEnd[];
+  /** The work handed to `waitUntil`; later turns of a test may add theirs. */
+  persisted: Promise<unknown>[];
+}
+
+export async function startControlledTurn(chat: ResumableChat, streamName: string): Promise<ControlledTurn> {
+  const source = controlledSource();
+  const ends: GenerationEnd[] = [];
+  const persisted: Promise<unknown>[] = [];
+  const response = await chat.makeResumable(streamName, source, {
+    delivery: 'replay',
+    waitUntil: (p) => void persisted.push(p),
+    onFinish: (end) => void ends.push(end),
+  });
+  return { source, response, ends, persisted };
 }
 
 /** Reads an SSE response incrementally. */
