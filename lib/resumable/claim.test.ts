@@ -204,8 +204,12 @@ describe('claims', () => {
     expect((await chat.replay(name)).status).toBe(204);
     // A live tab may subscribe before the first turn exists.
     const tab = chat.replay(name, { fromSeqNum: 0, live: true });
+    const appends = vi.spyOn(S2Stream.prototype, 'append');
     const response = await chat.makeResumable(uniqueStream(), paced(messageEvents(['made']), 0));
     expect(response.status).toBe(200);
+    // The claim read the stream as missing and created it first: its one append did not fail.
+    expect(appends).toHaveBeenCalledTimes(1);
+    appends.mockRestore();
     expect(eventsOf(await readAll(response))).toEqual(messageEvents(['made']));
     const live = new SseReader(await tab);
     await chat.makeResumable(name, paced(messageEvents(['seen']), 0), { delivery: 'replay' });

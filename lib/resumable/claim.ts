@@ -151,6 +151,11 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
   let createdStream = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (mode !== 'single-use') state ??= await readStreamState(stream);
+    if (state?.kind === 'idle' && state.missing && !createdStream) {
+      // Known to be missing (a basin without create-on-append): create it, rather than append, fail, create.
+      createdStream = true;
+      await request.createStream();
+    }
     const plan =
       state && mode !== 'single-use' ? planReuse(mode, state, turnId, stale(state)) : planSingleUse(turnId);
     if (!plan) return { kind: 'busy' };
