@@ -1,21 +1,16 @@
 // `npx tsx bench/experiments/append-path.ts`: what the writer's append path costs per event, against one local
-// S2 in its own process: the SDK Producer (per-record submit, as lib/resumable/persist.ts does) against
+// S2 in its own process: the SDK Producer (per-record submit, as lib/resumable did before batcher.ts) against
 // handing the same 10-record batches to the append session directly.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { AppendInput, AppendRecord, BatchTransform, Producer, S2, type S2Stream } from '@s2-dev/streamstore';
 import { localS2ClientConfig, randomBasinName } from '../../local/s2/http/test-support';
-import { spawnTsx } from '../harness/processes';
+import { spawnLocalS2 } from '../harness/local-s2-process';
 import { median } from '../harness/stats';
 
 const EVENTS = 20_000;
 const BATCH = 10;
 const ROUNDS = 5;
-const CLI = fileURLToPath(new URL('../../local/s2/cli.ts', import.meta.url));
 /** A typical text delta, as lib/resumable stores it. */
 const BODY = JSON.stringify({
   type: 'content_block_delta',
@@ -49,8 +44,7 @@ async function viaSession(stream: S2Stream): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'append-path-'));
-  const server = await spawnTsx('local-s2', CLI, ['--port', '0', '--data', dir]);
+  const server = await spawnLocalS2('append-path');
   const s2 = new S2(localS2ClientConfig(server.url));
   const basinName = randomBasinName('append');
   await s2.basins.create({ basin: basinName, config: { createStreamOnAppend: true } });
@@ -67,7 +61,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
   }
   console.log(`${EVENTS} events in batches of ${BATCH}, median of ${ROUNDS} rounds:`);
   console.log(`  Producer + BatchTransform, one submit per event: ${median(producer).toFixed(0)} events/s`);

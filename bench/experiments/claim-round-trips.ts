@@ -1,16 +1,11 @@
 // `npx tsx bench/experiments/claim-round-trips.ts`: how long a claim takes (makeResumable until onStart) for a
 // chat's first turn and for its follow-up turns on the same instance, against local S2 in its own process.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { createResumableChat } from '../../lib/resumable/server';
-import { spawnTsx } from '../harness/processes';
+import { spawnLocalS2 } from '../harness/local-s2-process';
 import { median } from '../harness/stats';
 
 const CHATS = 40;
-const CLI = fileURLToPath(new URL('../../local/s2/cli.ts', import.meta.url));
 const BASIN = 'claim-round-trips';
 
 /** A one-event reply: a claim's cost does not depend on what follows it. */
@@ -19,8 +14,7 @@ async function* reply(): AsyncGenerator<RawMessageStreamEvent> {
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'claim-round-trips-'));
-  const s2 = await spawnTsx('local-s2', CLI, ['--port', '0', '--data', join(dir, 's2'), '--basin', BASIN]);
+  const s2 = await spawnLocalS2('claim-round-trips', BASIN);
   const chat = createResumableChat({
     accessToken: 'local',
     basin: BASIN,
@@ -60,7 +54,6 @@ async function main(): Promise<void> {
   } finally {
     await chat.close();
     await s2.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,16 +1,12 @@
 // `npx tsx --expose-gc bench/experiments/idle-heap.ts [subscribers] [streams]`: what one idle live subscriber
 // keeps on the heap, by constructor, from two heap snapshots around opening them (local S2 in its own process).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { setMaxListeners } from 'node:events';
 import { getHeapSnapshot } from 'node:v8';
 import { createResumableChat } from '../../lib/resumable/server';
-import { spawnTsx } from '../harness/processes';
+import { spawnLocalS2 } from '../harness/local-s2-process';
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 500);
 const STREAMS = Number(process.argv[3] ?? 100);
-const CLI = fileURLToPath(new URL('../../local/s2/cli.ts', import.meta.url));
 const BASIN = 'idle-heap';
 
 interface Snapshot {
@@ -48,8 +44,7 @@ async function heapByConstructor(): Promise<Map<string, { count: number; bytes: 
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'idle-heap-'));
-  const s2 = await spawnTsx('local-s2', CLI, ['--port', '0', '--data', join(dir, 's2'), '--basin', BASIN]);
+  const s2 = await spawnLocalS2('idle-heap', BASIN);
   const chat = createResumableChat({
     accessToken: 'local',
     basin: BASIN,
@@ -64,9 +59,12 @@ async function main(): Promise<void> {
   };
   // Warm-up subscribers compile the code and shapes once, so the diff holds only per-subscriber state.
   const warm = new AbortController();
+  // Every subscriber listens on its signal, by design.
+  setMaxListeners(0, warm.signal);
   for (let i = 0; i < 200; i++) await open(`warm-${i % 40}`, warm.signal);
   const before = await heapByConstructor();
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
   const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   for (let i = 0; i < SUBSCRIBERS; i++) readers.push(await open(`idle-${i % STREAMS}`, stop.signal));
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -91,7 +89,6 @@ async function main(): Promise<void> {
   warm.abort();
   await chat.close();
   await s2.stop();
-  await rm(dir, { recursive: true, force: true });
 }
 
 await main();

@@ -1,5 +1,6 @@
 // S2Engine: all S2 semantics (basins, streams, append, read, tail following) over SQLite, no HTTP.
 
+import { setMaxListeners } from 'node:events';
 import { type AppendRequest, prepareAppendJob } from './append-job';
 import { AppendWriter } from './append-writer';
 import { Catalog, streamNotFound } from './catalog';
@@ -60,6 +61,8 @@ export class S2Engine {
 
   constructor(options: EngineOptions = {}) {
     this.now = options.now ?? Date.now;
+    // Every live read session listens for the engine's close: hundreds of open tabs are normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.store = new Store(options);
     this.catalog = new Catalog(this.store, this.notifier, this.now);
     this.log = new RecordLog(this.store, this.notifier, this.closing.signal);

@@ -162,6 +162,23 @@ describe('endings', () => {
     setImmediate(() => kit.engine.close());
     expect(summary(await done)).toEqual(['caught_up']);
   });
+
+  it('holds many live sessions on the close signal without a listener-leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const sessions = Array.from({ length: 50 }, () => collect(open({})));
+      // Node reports a listener leak on the next tick of the listener that crossed the limit.
+      await new Promise((resolve) => setImmediate(resolve));
+      kit.engine.close();
+      for (const done of sessions) expect(summary(await done)).toEqual(['caught_up']);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
 
 describe('primitives', () => {
