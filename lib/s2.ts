@@ -1,7 +1,7 @@
 // The one configured resumable chat: lib/resumable on S2 (cloud, S2 Lite, or local/s2), from the environment.
 import 'server-only';
 import { env } from './env';
-import { createResumableChat, type ResumableChat } from './resumable/server';
+import { createResumableChat, type ResumableChat } from './resumable';
 
 const globalForChat = globalThis as typeof globalThis & { __resumableChat?: ResumableChat };
 

@@ -2,7 +2,7 @@
 import 'server-only';
 import type { History } from '../db/history';
 import type { MessageStatus } from '../db/schema';
-import type { GenerationEnding } from './resumable/server';
+import type { GenerationEnding } from './resumable';
 import { chat, streamNameFor } from './s2';
 import { foldEvents } from './transcript';
 

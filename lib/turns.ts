@@ -9,7 +9,7 @@ import { env } from './env';
 import { NoActiveTurnError, NotFoundError, RateLimitedError, TurnInProgressError } from './http-errors';
 import { type ModelReply, streamReply } from './model-stream';
 import { createRateLimiter } from './rate-limit';
-import type { GenerationEndReason } from './resumable/server';
+import type { GenerationEndReason } from './resumable';
 import { chat, streamNameFor } from './s2';
 import { settleUnfinishedTurns } from './settle-turns';
 

@@ -1,6 +1,7 @@
 // Baseline (a): the Anthropic SDK stream piped straight to SSE, nothing persisted. The upper limit.
 import type { ServerResponse } from 'node:http';
-import { clientGone, drained, SSE_HEADERS } from './node-response';
+import { drained } from '../../local/s2/http/http-io';
+import { clientGone, SSE_HEADERS } from './node-response';
 import { frameOf, type TurnSpec, type Upstreams } from './upstream';
 
 export async function directTurn(res: ServerResponse, upstreams: Upstreams, spec: TurnSpec): Promise<void> {

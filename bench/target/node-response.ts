@@ -1,17 +1,6 @@
 // Writes a web Response (what lib/resumable returns) or a stream of strings to a node:http response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-export function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
+import { drained } from '../../local/s2/http/http-io';
 
 /** Pumps `reader` into `res` with backpressure; cancels the reader when the client leaves. */
 async function pump(reader: ReadableStreamDefaultReader<Uint8Array | string>, res: ServerResponse) {

@@ -1,6 +1,6 @@
 // Baseline (b): our path, makeResumable (202) and replay (SSE) through lib/resumable on local/s2, session mode.
 import type { ServerResponse } from 'node:http';
-import { createResumableChat, type ResumableChat } from '../../lib/resumable/server';
+import { createResumableChat, type ResumableChat } from '../../lib/resumable';
 import { type Batching, DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS } from '../harness/defaults';
 import { clientGone, sendJson, sendWebResponse } from './node-response';
 import { PendingWork } from './pending';

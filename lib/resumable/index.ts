@@ -18,6 +18,7 @@ export {
   STOPPED_ERROR_TYPE,
   STOPPED_EVENT,
 } from './events';
+export type { GenerationEnding, GenerationReport } from './generation';
 export { createResumableChat } from './server';
 export type {
   EventSource,

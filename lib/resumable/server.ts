@@ -32,21 +32,6 @@ import type {
 } from './types';
 import type { ForeignFence } from './watch';
 
-export type { GenerationEnding, GenerationReport } from './generation';
-export type {
-  EventSource,
-  EventSourceFactory,
-  GenerationEnd,
-  GenerationEndReason,
-  GenerationStart,
-  MakeResumableOptions,
-  ReplayOptions,
-  ResumableChat,
-  ResumableChatConfig,
-  ResumableEvent,
-  ResumableMode,
-} from './types';
-
 /** Closing a handle is cleanup: everything it wrote is already acknowledged by S2. */
 const RELEASE_TIMEOUT_MS = 5_000;
 
