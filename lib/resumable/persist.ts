@@ -12,7 +12,7 @@ import type { ResolvedConfig } from './config';
 import { RecordTooLargeError } from './errors';
 import type { ResumableErrorEvent } from './events';
 import { eventRecord, heartbeatRecord, parseToken, singleUseTrim, terminalRecords } from './protocol';
-import { ABORTED, closeIterator, nextOrAbort, whenAborted } from './source';
+import { ABORTED, AbortableSteps, closeIterator } from './source';
 import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
 import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences } from './watch';
 
@@ -104,11 +104,11 @@ async function drain(
   touch: () => void,
 ): Promise<PumpResult> {
   let recordedError: ResumableErrorEvent['error'] | undefined;
-  const aborted = whenAborted(signal);
+  const steps = new AbortableSteps(iterator, signal);
   let first = true;
   try {
     for (;;) {
-      const step = await nextOrAbort(iterator, aborted, signal);
+      const step = await steps.next();
       if (step === ABORTED) return { kind: 'aborted' };
       if (step.done) return { kind: 'ended', recordedError };
       const record = eventRecord(token, step.value);
