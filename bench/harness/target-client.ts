@@ -80,6 +80,13 @@ export class TargetClient {
     return usage.heapUsed + usage.external;
   }
 
+  /** CPU time (user + system) the target process has used so far, in microseconds. */
+  async cpuMicros(): Promise<number> {
+    const { status, body } = await requestJson(`${this.url}/_bench/cpu`, this.agent, 'GET');
+    if (status !== 200) throw new TargetRequestError(`GET /_bench/cpu answered ${status}`);
+    return (body as { micros: number }).micros;
+  }
+
   async abortUpstreams(): Promise<number> {
     const { body } = await requestJson(`${this.url}/_bench/abort`, this.agent, 'POST');
     return (body as { aborted: number }).aborted;

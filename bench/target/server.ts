@@ -53,6 +53,10 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
       return vercel.stream(res, url.searchParams);
     case 'GET /_bench/stamps':
       return sendJson(res, 200, upstreams.stamps.take(url.searchParams.get('id') ?? '') ?? { stamps: null });
+    case 'GET /_bench/cpu': {
+      const { user, system } = process.cpuUsage();
+      return sendJson(res, 200, { micros: user + system });
+    }
     case 'POST /_bench/gc':
       collectGarbage();
       return sendJson(res, 200, process.memoryUsage());
