@@ -1,7 +1,6 @@
 // `npx tsx bench/experiments/claim-round-trips.ts`: how long a claim takes (makeResumable until onStart) for a
 // chat's first turn and for its follow-up turns on the same instance, against local S2 in its own process.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { createResumableChat } from '../../lib/resumable/server';
 import { spawnLocalS2 } from '../harness/local-s2-process';
 import { median } from '../harness/stats';
 
@@ -15,12 +14,7 @@ async function* reply(): AsyncGenerator<RawMessageStreamEvent> {
 
 async function main(): Promise<void> {
   const s2 = await spawnLocalS2('claim-round-trips', BASIN);
-  const chat = createResumableChat({
-    accessToken: 'local',
-    basin: BASIN,
-    endpoints: { account: s2.url, basin: s2.url },
-    mode: 'session',
-  });
+  const chat = s2.chat(BASIN);
   /** Milliseconds from the call to `onStart`, with a `turnId` as the app sends one. */
   const claim = async (name: string, turnId: string): Promise<number> => {
     let persisting: Promise<unknown> = Promise.resolve();

@@ -2,7 +2,6 @@
 // keeps on the heap, by constructor, from two heap snapshots around opening them (local S2 in its own process).
 import { setMaxListeners } from 'node:events';
 import { getHeapSnapshot } from 'node:v8';
-import { createResumableChat } from '../../lib/resumable/server';
 import { spawnLocalS2 } from '../harness/local-s2-process';
 
 const SUBSCRIBERS = Number(process.argv[2] ?? 500);
@@ -45,12 +44,7 @@ async function heapByConstructor(): Promise<Map<string, { count: number; bytes: 
 
 async function main(): Promise<void> {
   const s2 = await spawnLocalS2('idle-heap', BASIN);
-  const chat = createResumableChat({
-    accessToken: 'local',
-    basin: BASIN,
-    endpoints: { account: s2.url, basin: s2.url },
-    mode: 'session',
-  });
+  const chat = s2.chat(BASIN);
   const open = async (name: string, signal: AbortSignal) => {
     const response = await chat.replay(name, { live: true, signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();

@@ -3,12 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createResumableChat, type ResumableChat } from '../../lib/resumable';
 import { spawnTsx } from './processes';
 
 const CLI = fileURLToPath(new URL('../../local/s2/cli.ts', import.meta.url));
 
 export interface LocalS2Process {
   url: string;
+  /** A session-mode chat instance on `basin` of this server, with the library's default batching. */
+  chat(basin: string): ResumableChat;
   /** Stops the process and deletes its data. */
   stop(): Promise<void>;
 }
@@ -21,6 +24,13 @@ export async function spawnLocalS2(label: string, basin?: string): Promise<Local
     const child = await spawnTsx('local-s2', CLI, args);
     return {
       url: child.url,
+      chat: (chatBasin) =>
+        createResumableChat({
+          accessToken: 'local',
+          basin: chatBasin,
+          endpoints: { account: child.url, basin: child.url },
+          mode: 'session',
+        }),
       stop: async () => {
         await child.stop();
         await rm(dir, { recursive: true, force: true });
