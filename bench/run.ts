@@ -12,6 +12,7 @@ import { markdownTable } from './harness/table';
 import { BASELINE_LABEL, TargetClient } from './harness/target-client';
 import { runLocalS2Bench } from './local-s2.bench';
 import { batchingSweepScenario } from './scenarios/batching-sweep';
+import { firstEventScenario } from './scenarios/first-event';
 import { pacedLagScenario } from './scenarios/paced-lag';
 import { reloadScenario } from './scenarios/reload';
 import { replayScenario } from './scenarios/replay';
@@ -21,6 +22,7 @@ import { throughputScenario } from './scenarios/throughput';
 const SCENARIOS = [
   ['throughput', throughputScenario],
   ['paced lag', pacedLagScenario],
+  ['first event', firstEventScenario],
   ['reload', reloadScenario],
   ['batching sweep', batchingSweepScenario],
   ['scale', scaleScenario],

@@ -8,6 +8,8 @@ export interface Plan {
   /** Paced turns per baseline and their length in tokens (one delta per token). */
   pacedTurns: number;
   pacedTokens: number;
+  /** Short turns per baseline for time to first event (and as many follow-up turns for (b)). */
+  firstEventTurns: number;
   /** Reload samples per baseline during one paced turn. */
   reloadSamples: number;
   /**
@@ -35,6 +37,7 @@ export const PLANS = {
     throughputTokens: 1000,
     pacedTurns: 1,
     pacedTokens: 100,
+    firstEventTurns: 5,
     reloadSamples: 5,
     replayMessages: 1,
     replayTokens: 495,
@@ -53,6 +56,7 @@ export const PLANS = {
     throughputTokens: 4096,
     pacedTurns: 2,
     pacedTokens: 250,
+    firstEventTurns: 25,
     reloadSamples: 20,
     // 2 × (1,995 deltas + 5 events) = a 4,000-event turn, streamed live at the paced rate.
     replayMessages: 2,

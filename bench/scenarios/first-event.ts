@@ -1,8 +1,14 @@
-// Time to first event (send → first event at the client), split into where the time goes.
+// Time to first event (send → first event at the client), split into where the time goes: many short turns.
+import type { BenchContext } from '../harness/context';
 import { type Metric, reported } from '../harness/metrics';
 import { median } from '../harness/stats';
 import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
-import type { LiveTurn } from '../harness/turns';
+import { followUp, type LiveTurn, runLiveTurn, spec } from '../harness/turns';
+import { addDelivery, NO_DELIVERY } from '../harness/verify';
+import { integrityMetrics } from './integrity';
+
+/** Short replies from the unpaced model: the figure is the path's start-up, not the reply. */
+const REPLY_TOKENS = 16;
 
 interface Split {
   total: number;
@@ -31,7 +37,7 @@ function split(turn: LiveTurn): Split | undefined {
 }
 
 /** `which` names the kind of turn when it is not a chat's first, e.g. `, follow-up turn`. */
-export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn[]>, which = ''): Metric[] {
+function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn[]>, which = ''): Metric[] {
   const metrics: Metric[] = [];
   for (const [baseline, list] of turns) {
     const splits = list.flatMap((turn) => split(turn) ?? []);
@@ -58,4 +64,39 @@ export function firstEventMetrics(turns: ReadonlyMap<Baseline, readonly LiveTurn
     });
   }
   return metrics;
+}
+
+/**
+ * Rounds of one new chat per baseline, interleaved so drift hits all alike, then for (b) a follow-up turn in
+ * each of its chats: a claim on a stream this instance wrote last, as a user's next message is.
+ */
+export async function firstEventScenario(ctx: BenchContext): Promise<Metric[]> {
+  const { plan, target } = ctx;
+  const turns = new Map<Baseline, LiveTurn[]>(ctx.baselines.map((baseline) => [baseline, []]));
+  const followUps: LiveTurn[] = [];
+  let delivery = NO_DELIVERY;
+  let mismatches = 0;
+  const record = (live: LiveTurn) => {
+    delivery = addDelivery(delivery, live.delivery);
+    if (!live.delivery.textMatches) mismatches++;
+    return live;
+  };
+  const turn = () => spec('first', 'fast', ['/demo long'], REPLY_TOKENS);
+  // A warm-up turn each: the first request of a process pays for connections and compilation.
+  for (const baseline of ctx.baselines) await runLiveTurn(target, baseline, turn(), { timeoutMs: 30_000 });
+  for (let round = 0; round < plan.firstEventTurns; round++) {
+    for (const baseline of ctx.baselines) {
+      turns.get(baseline)?.push(record(await runLiveTurn(target, baseline, turn(), { timeoutMs: 30_000 })));
+    }
+  }
+  for (const previous of turns.get('b') ?? []) {
+    const from = previous.subscriber.frames.at(-1)?.id ?? 0;
+    const next = followUp(previous.spec, 'first-next');
+    followUps.push(record(await runLiveTurn(target, 'b', next, { timeoutMs: 30_000, from })));
+  }
+  return [
+    ...firstEventMetrics(turns),
+    ...firstEventMetrics(new Map([['b', followUps]]), ', follow-up turn in the same chat'),
+    ...integrityMetrics('first event, all baselines', delivery, mismatches),
+  ];
 }

@@ -4,15 +4,13 @@ import { DEFAULT_LINGER_MS } from '../harness/defaults';
 import { atMost, type Metric, ratioAtLeast, reported } from '../harness/metrics';
 import { percentile } from '../harness/stats';
 import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
-import { followUp, type LiveTurn, runLiveTurn, spec } from '../harness/turns';
+import { runLiveTurn, spec } from '../harness/turns';
 import { addDelivery, lagsOf, NO_DELIVERY } from '../harness/verify';
-import { firstEventMetrics } from './first-event';
 import { integrityMetrics } from './integrity';
 
 export async function pacedLagScenario(ctx: BenchContext): Promise<Metric[]> {
   const { plan, target } = ctx;
   const lags = new Map<Baseline, number[]>(ctx.baselines.map((baseline) => [baseline, []]));
-  const turns = new Map<Baseline, LiveTurn[]>(ctx.baselines.map((baseline) => [baseline, []]));
   let delivery = NO_DELIVERY;
   let mismatches = 0;
   for (let round = 0; round < plan.pacedTurns; round++) {
@@ -20,22 +18,9 @@ export async function pacedLagScenario(ctx: BenchContext): Promise<Metric[]> {
       const turn = spec('paced', 'paced', ['/demo long'], plan.pacedTokens);
       const live = await runLiveTurn(target, baseline, turn, { timeoutMs: 120_000 });
       lags.get(baseline)?.push(...lagsOf(live.subscriber.frames, live.stamps));
-      turns.get(baseline)?.push(live);
       delivery = addDelivery(delivery, live.delivery);
       if (!live.delivery.textMatches) mismatches++;
     }
-  }
-  // (b) again, each in the chat of one of its turns above: a claim on a stream this instance wrote last.
-  const followUps: LiveTurn[] = [];
-  for (const previous of turns.get('b') ?? []) {
-    const from = previous.subscriber.frames.at(-1)?.id ?? 0;
-    const live = await runLiveTurn(target, 'b', followUp(previous.spec, 'paced-next'), {
-      timeoutMs: 120_000,
-      from,
-    });
-    followUps.push(live);
-    delivery = addDelivery(delivery, live.delivery);
-    if (!live.delivery.textMatches) mismatches++;
   }
   const p = (baseline: Baseline, q: number) => percentile(lags.get(baseline) ?? [], q);
   const direct = { p50: p('a', 50), p99: p('a', 99) };
@@ -64,10 +49,5 @@ export async function pacedLagScenario(ctx: BenchContext): Promise<Metric[]> {
       ratioAtLeast('paced lag p50, (c) / (b)', p('c', 50), p('b', 50), 1),
     );
   }
-  return [
-    ...metrics,
-    ...firstEventMetrics(turns),
-    ...firstEventMetrics(new Map([['b', followUps]]), ', follow-up turn in the same chat'),
-    ...integrityMetrics('paced, all baselines', delivery, mismatches),
-  ];
+  return [...metrics, ...integrityMetrics('paced, all baselines', delivery, mismatches)];
 }
