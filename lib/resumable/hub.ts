@@ -23,7 +23,8 @@ export interface LocalGeneration {
 export interface HubDeps {
   /** Opens the S2 handle the hub's shared read session runs on. */
   open: () => S2Stream;
-  release: (stream: S2Stream) => Promise<void>;
+  /** Closes a handle in the background. */
+  release: (stream: S2Stream) => void;
   /** The instance is closing: no new read sessions. */
   shutdown: AbortSignal;
   logger: Pick<Console, 'warn'>;
@@ -280,11 +281,7 @@ export class StreamHub {
     this.onIdle(this);
     const stream = this.stream;
     this.stream = undefined;
-    if (stream) {
-      void this.deps.release(stream).catch((err: unknown) => {
-        this.deps.logger.warn('resumable: closing a stream failed', err);
-      });
-    }
+    if (stream) this.deps.release(stream);
   }
 }
 

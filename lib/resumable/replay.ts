@@ -28,8 +28,11 @@ export interface StreamContext {
   config: ResolvedConfig;
   /** Aborted by the instance's `close()`. */
   shutdown: AbortSignal;
-  /** Releases the stream handle; called exactly once when the response (or its planning) is over. */
-  release: () => Promise<void>;
+  /**
+   * Releases the stream handle once the response (or its planning) is over. The close runs in the
+   * background: nothing a client waits for depends on it, and the instance's `close()` waits for it.
+   */
+  release: () => void;
   /** Creates the stream, for basins that do not create streams on first use. */
   createStream: () => Promise<void>;
 }
@@ -68,7 +71,7 @@ export function eventStreamResponse(context: StreamContext, plan: EventStreamPla
     logger: config.logger,
     onClose: async () => {
       for (const signal of signals) signal.removeEventListener('abort', onAbort);
-      await context.release();
+      context.release();
     },
   });
 }
@@ -152,6 +155,6 @@ export async function replayResponse(context: StreamContext, options: ReplayOpti
       signal: options.signal,
     });
   } finally {
-    if (!handedOver) await context.release();
+    if (!handedOver) context.release();
   }
 }

@@ -86,6 +86,40 @@ describe('handles', () => {
     expect(handles.opened.length).toBeGreaterThanOrEqual(12);
   });
 
+  it('R20: a handle close that hangs holds up no response, stop or persisting promise', async () => {
+    // The SDK's close can wait for an HTTP/2 event that never comes; here every close waits for `unblock`.
+    let unblock: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      unblock = resolve;
+    });
+    const close = S2Stream.prototype.close;
+    const closes = vi.spyOn(S2Stream.prototype, 'close').mockImplementation(function (this: S2Stream) {
+      return blocked.then(() => close.call(this));
+    });
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const chat = s2.chat({ mode: 'session', logger });
+    const name = uniqueStream();
+    let persisting: Promise<unknown> = Promise.resolve();
+    const accepted = await chat.makeResumable(name, paced(messageEvents(['a']), 0), {
+      delivery: 'replay',
+      waitUntil: (p) => {
+        persisting = p;
+      },
+    });
+    expect(accepted.status).toBe(202);
+    await persisting;
+    expect((await chat.replay(name)).status).toBe(204);
+    await readAll(await chat.replay(name, { fromSeqNum: 0 }));
+    expect(await chat.stop(name)).toBe(false);
+    // Four handles were released and none of their closes has finished, yet nothing above waited for them:
+    // before, each waited out the 5 s bound and logged that it had.
+    expect(closes.mock.calls.length).toBeGreaterThanOrEqual(4);
+    expect(logger.warn).not.toHaveBeenCalled();
+    unblock();
+    await chat.close();
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
   it('R20: close() ends open live replays and waits for running generations', async () => {
     const handles = trackHandles();
     const chat = s2.chat({ mode: 'session' });

@@ -37,7 +37,7 @@ const RELEASE_TIMEOUT_MS = 5_000;
 
 /**
  * Waits for a handle's close, but not forever: the SDK's close can wait for an HTTP/2 session event that
- * never comes, and a persisting promise handed to `waitUntil` must always settle (R20, R21).
+ * never comes, and `close()` of the instance must always settle (R20).
  */
 function closeWithin(closing: Promise<void>, ms: number, logger: Pick<Console, 'warn'>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +65,15 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   /** Streams whose last generation this instance ended: their next claim here takes one round trip. */
   const knownEnds = new KnownEnds();
   let closed = false;
-  const release = (stream: S2Stream) => closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger);
+  /** Handle closes still running. Only `close()` waits for them: no response or persisting promise does. */
+  const releasing = new Set<Promise<void>>();
+  const release = (stream: S2Stream): void => {
+    const closing = closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger).catch((err: unknown) =>
+      logger.warn('resumable: closing a stream failed', err),
+    );
+    releasing.add(closing);
+    void closing.finally(() => releasing.delete(closing));
+  };
   /** Readers in this process share one hub per stream, fed by local writers or one S2 read session. */
   const hubs = new HubRegistry((streamName) => ({
     open: () => basin.stream(streamName),
@@ -89,7 +97,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   /** One handle per request, closed exactly once however the request ends (R20). */
   const open = (streamName: string): StreamContext => {
     const stream = basin.stream(streamName);
-    let released: Promise<void> | undefined;
+    let released = false;
     return {
       stream,
       streamName,
@@ -98,8 +106,9 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       config: resolved,
       shutdown: shutdown.signal,
       release: () => {
-        released ??= release(stream);
-        return released;
+        if (released) return;
+        released = true;
+        release(stream);
       },
       createStream: () => createStream(streamName),
     };
@@ -172,7 +181,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     } catch (err) {
       logger.warn('resumable: trimming a finished single-use stream failed', err);
     } finally {
-      await context.release().catch((err: unknown) => logger.warn('resumable: closing a stream failed', err));
+      context.release();
     }
   }
 
@@ -239,7 +248,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         activeToken: claim.token,
       });
     } finally {
-      if (!handedOver) await context.release();
+      if (!handedOver) context.release();
     }
   }
 
@@ -262,7 +271,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       await closeStaleGeneration(context.stream, report.token, report.nextSeqNum, logger);
       return await readGenerationRecords(context.stream, fromSeqNum, lease);
     } finally {
-      await context.release();
+      context.release();
     }
   }
 
@@ -290,7 +299,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       localWriters.get(state.token)?.({ token: terminalToken, seqNum: endSeqNum - 1 });
       return true;
     } finally {
-      await context.release();
+      context.release();
     }
   }
 
@@ -300,6 +309,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     // Open SSE responses end cleanly (clients resume elsewhere); running generations finish persisting.
     shutdown.abort();
     await Promise.allSettled([...persisting]);
+    await Promise.allSettled([...releasing]);
   }
 
   return { makeResumable, replay, stop, readGeneration, close };
