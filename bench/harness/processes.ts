@@ -88,7 +88,22 @@ export function spawnUntilReady(
 
 const LISTENING = /listening on (http:\/\/\S+)/;
 
-/** A TypeScript entry run with tsx (local stand-ins, the bench's target server), ready at "listening on". */
+/** A JavaScript entry run with Node, ready once it prints "listening on <url>". */
+export function spawnNode(
+  label: string,
+  entry: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  nodeFlags: readonly string[] = [],
+): Promise<Spawned> {
+  return spawnUntilReady(label, process.execPath, [...nodeFlags, entry, ...args], {
+    env: { ...process.env, ...env },
+    ready: LISTENING,
+    ipc: true,
+  });
+}
+
+/** A TypeScript entry run with tsx (the local stand-ins), ready at "listening on". */
 export function spawnTsx(
   label: string,
   entry: string,
@@ -96,11 +111,7 @@ export function spawnTsx(
   env: Record<string, string> = {},
   nodeFlags: readonly string[] = [],
 ): Promise<Spawned> {
-  return spawnUntilReady(label, process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], {
-    env: { ...process.env, ...env },
-    ready: LISTENING,
-    ipc: true,
-  });
+  return spawnNode(label, entry, args, env, [...nodeFlags, '--import', 'tsx']);
 }
 
 /** A free loopback port (for servers that cannot be told to pick one, like redis-server). */

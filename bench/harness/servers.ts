@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TargetConfig } from '../target/server';
-import { findRedisServer, type Spawned, spawnTsx, startRedis } from './processes';
+import { findRedisServer, type Spawned, spawnNode, spawnTsx, startRedis } from './processes';
+import { buildTarget } from './target-build';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const S2_CLI = here('../../local/s2/cli.ts');
 const ANTHROPIC_CLI = here('../../local/anthropic/cli.ts');
-const TARGET = here('../target/server.ts');
 
 export const BENCH_BASIN = 'bench-resumable';
 /** The paced upstream's rate (tokens/s, one delta per token) for every lag figure. */
@@ -70,7 +70,10 @@ export async function startBenchServers(options: { cpuProfileDir?: string } = {}
       redisUrl: redis?.url,
     } satisfies TargetConfig;
     const target = await track(
-      spawnTsx('target', TARGET, [], { BENCH_TARGET: JSON.stringify(config) }, ['--expose-gc', ...profile]),
+      spawnNode('target', await buildTarget(), [], { BENCH_TARGET: JSON.stringify(config) }, [
+        '--expose-gc',
+        ...profile,
+      ]),
     );
     return {
       targetUrl: target.url,

@@ -1,5 +1,6 @@
 // Time to first event (send → first event at the client), split into where the time goes: many short turns.
 import type { BenchContext } from '../harness/context';
+import { CpuLedger } from '../harness/cpu-ledger';
 import { type Metric, reported } from '../harness/metrics';
 import { median } from '../harness/stats';
 import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
@@ -84,9 +85,11 @@ export async function firstEventScenario(ctx: BenchContext): Promise<Metric[]> {
   const turn = () => spec('first', 'fast', ['/demo long'], REPLY_TOKENS);
   // A warm-up turn each: the first request of a process pays for connections and compilation.
   for (const baseline of ctx.baselines) await runLiveTurn(target, baseline, turn(), { timeoutMs: 30_000 });
+  const cpu = new CpuLedger(target);
   for (let round = 0; round < plan.firstEventTurns; round++) {
     for (const baseline of ctx.baselines) {
-      turns.get(baseline)?.push(record(await runLiveTurn(target, baseline, turn(), { timeoutMs: 30_000 })));
+      const run = () => runLiveTurn(target, baseline, turn(), { timeoutMs: 30_000 });
+      turns.get(baseline)?.push(record(await cpu.charge(baseline, run, () => 1)));
     }
   }
   for (const previous of turns.get('b') ?? []) {
@@ -95,6 +98,10 @@ export async function firstEventScenario(ctx: BenchContext): Promise<Metric[]> {
     followUps.push(record(await runLiveTurn(target, 'b', next, { timeoutMs: 30_000, from })));
   }
   return [
+    // A turn's fixed cost in the app: requests, claim, sessions, closing; what a short reply costs.
+    ...ctx.baselines.map((baseline) =>
+      reported(`app CPU per short turn ${BASELINE_LABEL[baseline]}`, cpu.perUnit(baseline) / 1000, 'ms'),
+    ),
     ...firstEventMetrics(turns),
     ...firstEventMetrics(new Map([['b', followUps]]), ', follow-up turn in the same chat'),
     ...integrityMetrics('first event, all baselines', delivery, mismatches),

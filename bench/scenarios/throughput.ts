@@ -1,5 +1,6 @@
 // Unthrottled events/s delivered to an SSE client, per baseline, with the upstream sending as fast as it can.
 import type { BenchContext } from '../harness/context';
+import { CpuLedger } from '../harness/cpu-ledger';
 import { atLeast, type Metric, ratioAtLeast, reported } from '../harness/metrics';
 import { median } from '../harness/stats';
 import { BASELINE_LABEL, type Baseline } from '../harness/target-client';
@@ -10,9 +11,7 @@ import { integrityMetrics } from './integrity';
 export async function throughputScenario(ctx: BenchContext): Promise<Metric[]> {
   const { plan, target } = ctx;
   const samples = new Map<Baseline, number[]>(ctx.baselines.map((baseline) => [baseline, []]));
-  const cpu = new Map<Baseline, { micros: number; events: number }>(
-    ctx.baselines.map((baseline) => [baseline, { micros: 0, events: 0 }]),
-  );
+  const cpu = new CpuLedger(target);
   let delivery = NO_DELIVERY;
   let mismatches = 0;
   const turn = () => spec('tput', 'fast', ['/demo long'], plan.throughputTokens);
@@ -20,17 +19,12 @@ export async function throughputScenario(ctx: BenchContext): Promise<Metric[]> {
   for (const baseline of ctx.baselines) await runLiveTurn(target, baseline, turn(), { timeoutMs: 60_000 });
   for (let round = 0; round < plan.throughputTurns; round++) {
     for (const baseline of ctx.baselines) {
-      const cpuBefore = await target.cpuMicros();
-      const live = await runLiveTurn(target, baseline, turn(), { timeoutMs: 60_000 });
+      const live = await cpu.charge(
+        baseline,
+        () => runLiveTurn(target, baseline, turn(), { timeoutMs: 60_000 }),
+        (done) => done.subscriber.frames.length,
+      );
       samples.get(baseline)?.push(deliveredRate(live));
-      // A turn's CPU includes what it does after its last event (closing the generation), so the next
-      // turn, of another baseline, is not charged for it.
-      await target.settled();
-      const used = cpu.get(baseline);
-      if (used) {
-        used.micros += (await target.cpuMicros()) - cpuBefore;
-        used.events += live.subscriber.frames.length;
-      }
       delivery = addDelivery(delivery, live.delivery);
       if (!live.delivery.textMatches) mismatches++;
     }
@@ -39,14 +33,10 @@ export async function throughputScenario(ctx: BenchContext): Promise<Metric[]> {
   const direct = rate('a');
   const ours = rate('b');
   ctx.log(`throughput: a ${direct.toFixed(0)}, b ${ours.toFixed(0)}, c ${rate('c').toFixed(0)} events/s`);
-  const cpuPerEvent = (baseline: Baseline) => {
-    const used = cpu.get(baseline);
-    return used && used.events > 0 ? used.micros / used.events : Number.NaN;
-  };
   const metrics: Metric[] = [
     // The app process is one thread: its CPU per event, not the cores left over, bounds each baseline's rate.
     ...ctx.baselines.map((baseline) =>
-      reported(`app CPU per delivered event ${BASELINE_LABEL[baseline]}`, cpuPerEvent(baseline), 'µs'),
+      reported(`app CPU per delivered event ${BASELINE_LABEL[baseline]}`, cpu.perUnit(baseline), 'µs'),
     ),
     reported(`unthrottled throughput ${BASELINE_LABEL.a}`, direct, 'events/s'),
     atLeast(
