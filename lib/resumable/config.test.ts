@@ -14,6 +14,7 @@ describe('resolveConfig', () => {
       leaseDurationMs: 5000,
       maxReplayLifetimeMs: 240_000,
       pingIntervalMs: 15_000,
+      connectionIdleMs: 5000,
     });
     expect(config.heartbeatIntervalMs).toBeCloseTo(5000 / 3);
   });
@@ -36,6 +37,13 @@ describe('resolveConfig', () => {
       ResumableConfigError,
     );
     expect(() => resolveConfig({ ...base, leaseDurationMs: 0 })).toThrow(ResumableConfigError);
+  });
+
+  it('accepts a connection idle time of 0 or more', () => {
+    for (const connectionIdleMs of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveConfig({ ...base, connectionIdleMs })).toThrow(ResumableConfigError);
+    }
+    expect(resolveConfig({ ...base, connectionIdleMs: 0 }).connectionIdleMs).toBe(0);
   });
 
   it('rejects a missing token, basin or unknown mode', () => {

@@ -12,6 +12,7 @@ export interface ResolvedConfig {
   heartbeatIntervalMs: number;
   maxReplayLifetimeMs: number;
   pingIntervalMs: number;
+  connectionIdleMs: number;
   errorMessage: (err: unknown) => string;
   logger: Pick<Console, 'warn' | 'error'>;
 }
@@ -72,6 +73,12 @@ export function resolveConfig(config: ResumableChatConfig): ResolvedConfig {
     (v) => v > 0,
     'finite and > 0',
   );
+  const connectionIdleMs = check(
+    'connectionIdleMs',
+    config.connectionIdleMs ?? 5000,
+    (v) => v >= 0,
+    'finite and >= 0',
+  );
   const onError = config.onError;
   const logger = config.logger ?? console;
   const errorMessage = (err: unknown): string => {
@@ -92,6 +99,7 @@ export function resolveConfig(config: ResumableChatConfig): ResolvedConfig {
     heartbeatIntervalMs,
     maxReplayLifetimeMs,
     pingIntervalMs,
+    connectionIdleMs,
     errorMessage,
     logger,
   };

@@ -1,3 +1,5 @@
+import http2 from 'node:http2';
+import { syncBuiltinESMExports } from 'node:module';
 import { S2Basin, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -9,6 +11,7 @@ import {
   SseReader,
   uniqueStream,
 } from './test-support';
+import type { ResumableChat } from './types';
 
 const s2 = registerS2Fixture();
 
@@ -39,12 +42,73 @@ function trackHandles() {
   };
 }
 
+/** Counts the HTTP/2 connections the S2 SDK opens (it imports node:http2 on first use). */
+function countConnections() {
+  let count = 0;
+  const connect = http2.connect;
+  (http2 as { connect: typeof http2.connect }).connect = ((...args: Parameters<typeof http2.connect>) => {
+    count++;
+    return connect(...args);
+  }) as typeof http2.connect;
+  syncBuiltinESMExports();
+  return {
+    get count() {
+      return count;
+    },
+    restore() {
+      (http2 as { connect: typeof http2.connect }).connect = connect;
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+/** `turns` sequential turns on one chat, each persisted and then replayed, as the app serves them. */
+async function sequentialTurns(chat: ResumableChat, name: string, turns: number): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    let persisting: Promise<unknown> = Promise.resolve();
+    const accepted = await chat.makeResumable(name, paced(messageEvents([`turn ${turn}`]), 0), {
+      delivery: 'replay',
+      waitUntil: (p) => {
+        persisting = p;
+      },
+    });
+    expect(accepted.status).toBe(202);
+    const frames = await readAll(await chat.replay(name));
+    expect(frames.at(-1)?.event).toBe('message_stop');
+    await persisting;
+  }
+}
+
 describe('handles', () => {
+  // First in the file: the SDK's connection pool is per process, and no other instance holds it yet.
+  it('sequential turns share one HTTP/2 connection to S2; without the idle time each opens its own', async () => {
+    const connections = countConnections();
+    try {
+      const closing = s2.chat({ mode: 'session', connectionIdleMs: 0 });
+      await sequentialTurns(closing, uniqueStream(), 4);
+      await closing.close();
+      expect(connections.count).toBe(4);
+
+      const handles = trackHandles();
+      const chat = s2.chat({ mode: 'session' });
+      await sequentialTurns(chat, uniqueStream(), 4);
+      expect(connections.count).toBe(5);
+      // The handles of the last turn are still open (idle), and close() closes every one exactly once.
+      expect(handles.opened.length).toBeGreaterThan(0);
+      await chat.close();
+      await handles.expectAllClosedOnce();
+    } finally {
+      connections.restore();
+    }
+  });
+
   it('R20: every path closes each S2 handle exactly once', async () => {
     const handles = trackHandles();
-    const chat = s2.chat({ mode: 'session', leaseDurationMs: 2000 });
+    // Released handles stay open this long to keep the connection; they must then close on their own.
+    const connectionIdleMs = 100;
+    const chat = s2.chat({ mode: 'session', leaseDurationMs: 2000, connectionIdleMs });
     const logger = { warn: vi.fn(), error: vi.fn() };
-    const broken = s2.chat({ mode: 'session', basin: 'no-such-basin-here', logger });
+    const broken = s2.chat({ mode: 'session', basin: 'no-such-basin-here', logger, connectionIdleMs });
     const name = uniqueStream();
     const persisted: Promise<unknown>[] = [];
     const waitUntil = (p: Promise<unknown>) => void persisted.push(p);
@@ -97,7 +161,8 @@ describe('handles', () => {
       return blocked.then(() => close.call(this));
     });
     const logger = { warn: vi.fn(), error: vi.fn() };
-    const chat = s2.chat({ mode: 'session', logger });
+    // Handles close as soon as their request ends, so every close below starts (and hangs) at once.
+    const chat = s2.chat({ mode: 'session', logger, connectionIdleMs: 0 });
     const name = uniqueStream();
     let persisting: Promise<unknown> = Promise.resolve();
     const accepted = await chat.makeResumable(name, paced(messageEvents(['a']), 0), {

@@ -7,6 +7,7 @@ import { resolveConfig } from './config';
 import { ResumableClosedError } from './errors';
 import { STOPPED_EVENT } from './events';
 import { type GenerationReport, readGenerationRecords } from './generation';
+import { StreamHandles } from './handles';
 import { HubRegistry } from './hub';
 import { KnownEnds } from './known-ends';
 import {
@@ -32,29 +33,11 @@ import type {
 } from './types';
 import type { ForeignFence } from './watch';
 
-/** Closing a handle is cleanup: everything it wrote is already acknowledged by S2. */
-const RELEASE_TIMEOUT_MS = 5_000;
-
-/**
- * Waits for a handle's close, but not forever: the SDK's close can wait for an HTTP/2 session event that
- * never comes, and `close()` of the instance must always settle (R20).
- */
-function closeWithin(closing: Promise<void>, ms: number, logger: Pick<Console, 'warn'>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      logger.warn(`resumable: closing an S2 stream handle took over ${ms} ms; moving on`);
-      resolve();
-    }, ms);
-    timer.unref?.();
-  });
-  return Promise.race([closing, timeout]).finally(() => clearTimeout(timer));
-}
-
 export function createResumableChat(config: ResumableChatConfig): ResumableChat {
   const resolved = resolveConfig(config);
   const { mode, logger } = resolved;
   const basin = new S2({ accessToken: config.accessToken, endpoints: config.endpoints }).basin(config.basin);
+  const handles = new StreamHandles(basin, resolved.connectionIdleMs, logger);
   const shutdown = new AbortController();
   // Every open response listens on the shutdown signal; hundreds of live tabs are normal, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -65,18 +48,10 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   /** Streams whose last generation this instance ended: their next claim here takes one round trip. */
   const knownEnds = new KnownEnds();
   let closed = false;
-  /** Handle closes still running. Only `close()` waits for them: no response or persisting promise does. */
-  const releasing = new Set<Promise<void>>();
-  const release = (stream: S2Stream): void => {
-    const closing = closeWithin(stream.close(), RELEASE_TIMEOUT_MS, logger).catch((err: unknown) =>
-      logger.warn('resumable: closing a stream failed', err),
-    );
-    releasing.add(closing);
-    void closing.finally(() => releasing.delete(closing));
-  };
+  const release = (stream: S2Stream): void => handles.release(stream);
   /** Readers in this process share one hub per stream, fed by local writers or one S2 read session. */
   const hubs = new HubRegistry((streamName) => ({
-    open: () => basin.stream(streamName),
+    open: () => handles.open(streamName),
     release,
     shutdown: shutdown.signal,
     logger,
@@ -96,7 +71,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
 
   /** One handle per request, closed exactly once however the request ends (R20). */
   const open = (streamName: string): StreamContext => {
-    const stream = basin.stream(streamName);
+    const stream = handles.open(streamName);
     let released = false;
     return {
       stream,
@@ -309,7 +284,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     // Open SSE responses end cleanly (clients resume elsewhere); running generations finish persisting.
     shutdown.abort();
     await Promise.allSettled([...persisting]);
-    await Promise.allSettled([...releasing]);
+    await handles.close();
   }
 
   return { makeResumable, replay, stop, readGeneration, close };

@@ -31,6 +31,11 @@ export interface ResumableChatConfig {
   maxReplayLifetimeMs?: number;
   /** `: ping` comment interval on open SSE responses. Default 15_000. */
   pingIntervalMs?: number;
+  /**
+   * How long a request's S2 handle stays open after the request, so the next one reuses the SDK's HTTP/2
+   * connection instead of opening another (a TLS handshake on S2 cloud). `0` closes it at once. Default 5000.
+   */
+  connectionIdleMs?: number;
   /** Maps an upstream failure to the message clients see. Default `'An error occurred.'`. */
   onError?: (err: unknown) => string;
   logger?: Pick<Console, 'warn' | 'error'>;
