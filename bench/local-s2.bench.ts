@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { AppendInput, AppendRecord, S2, type S2Stream } from '@s2-dev/streamstore';
 import { localS2ClientConfig, randomBasinName } from '../local/s2/http/test-support';
+import { cpuMillisOf } from './harness/processes';
 
 export interface Metric {
   name: string;
@@ -67,18 +68,42 @@ function makeBatch(size: number, body: string): AppendInput {
   return AppendInput.create(Array.from({ length: size }, () => AppendRecord.string({ body })));
 }
 
-/** Records per second for `total` records in batches of `batchSize`, pipelined through an append session. */
-async function appendThroughput(stream: S2Stream, batchSize: number, total: number): Promise<number> {
+interface AppendRun {
+  recordsPerSecond: number;
+  /** CPU per append (one batch) in this process: the SDK's client side. */
+  clientMsPerAppend: number;
+  /** CPU per append in the local S2 process. */
+  serverMsPerAppend: number;
+}
+
+/**
+ * `total` records in batches of `batchSize`, pipelined through an append session (the fetch transport
+ * sends one append at a time): records per second, and the CPU each side spent per append.
+ */
+async function appendThroughput(
+  stream: S2Stream,
+  serverPid: number,
+  batchSize: number,
+  total: number,
+): Promise<AppendRun> {
   const session = await stream.appendSession({ maxInflightBatches: 64 });
   const body = payload();
   const batches = Math.ceil(total / batchSize);
+  const serverBefore = await cpuMillisOf(serverPid);
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const acks: Promise<unknown>[] = [];
   for (let i = 0; i < batches; i++) acks.push((await session.submit(makeBatch(batchSize, body))).ack());
   await Promise.all(acks);
   const elapsed = performance.now() - started;
+  const client = process.cpuUsage(clientBefore);
+  const serverMs = (await cpuMillisOf(serverPid)) - serverBefore;
   await session.close();
-  return (batches * batchSize) / (elapsed / 1000);
+  return {
+    recordsPerSecond: (batches * batchSize) / (elapsed / 1000),
+    clientMsPerAppend: (client.user + client.system) / 1000 / batches,
+    serverMsPerAppend: serverMs / batches,
+  };
 }
 
 /** One-record appends, one at a time: submit-to-ack latency in ms, sorted. */
@@ -132,6 +157,8 @@ export async function runLocalS2Bench(options: { quick?: boolean } = {}): Promis
   const plan = options.quick ? PLANS.quick : PLANS.full;
   const dataDir = await mkdtemp(join(tmpdir(), 'local-s2-bench-'));
   const { url, child } = await spawnServer(dataDir);
+  const { pid } = child;
+  if (pid === undefined) throw new Error('local S2 started without a pid');
   const s2 = new S2(localS2ClientConfig(url));
   const basinName = randomBasinName('bench');
   await s2.basins.create({
@@ -149,22 +176,22 @@ export async function runLocalS2Bench(options: { quick?: boolean } = {}): Promis
   try {
     // Warm both processes' JIT and connections so the first measurement is not a cold start.
     for (const transport of TRANSPORTS)
-      await appendThroughput(open(`warmup-${transport}`, transport), 10, 2_000);
+      await appendThroughput(open(`warmup-${transport}`, transport), pid, 10, 2_000);
     for (const transport of TRANSPORTS) {
       for (const batchSize of [10, 100]) {
-        const rate = await appendThroughput(
+        const run = await appendThroughput(
           open(`throughput-${transport}-${batchSize}`, transport),
+          pid,
           batchSize,
           plan.throughputRecords,
         );
+        const label = `(${transport}, batch ${batchSize})`;
+        const rate = run.recordsPerSecond;
         metrics.push(
-          metric(
-            `append throughput (${transport}, batch ${batchSize})`,
-            rate,
-            'records/s',
-            '>= 20000',
-            rate >= 20_000,
-          ),
+          metric(`append throughput ${label}`, rate, 'records/s', '>= 20000', rate >= 20_000),
+          // Where an append's time goes: the SDK client in this process, or local S2 (fsync included).
+          metric(`CPU per append ${label}, SDK client`, run.clientMsPerAppend, 'ms', 'report', true),
+          metric(`CPU per append ${label}, local S2`, run.serverMsPerAppend, 'ms', 'report', true),
         );
       }
       const acks = await ackLatencies(open(`ack-${transport}`, transport), plan.latencySamples);

@@ -1,14 +1,13 @@
 // `npx tsx bench/experiments/cpu-per-event.ts [turns]`: CPU time per delivered event in every process of a
 // run (target, local S2, the models, Redis, this client), per baseline, on unthrottled turns.
 import { readdir, readFile } from 'node:fs/promises';
+import { cpuMillisOf } from '../harness/processes';
 import { startBenchServers } from '../harness/servers';
 import { type Baseline, TargetClient } from '../harness/target-client';
 import { runLiveTurn, spec } from '../harness/turns';
 
 const TURNS = Number(process.argv[2] ?? 10);
 const TOKENS = 4096;
-/** Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel. */
-const TICK_MS = 10;
 
 async function childPids(): Promise<number[]> {
   const tasks = await readdir('/proc/self/task');
@@ -22,13 +21,7 @@ async function childPids(): Promise<number[]> {
 async function cpuByProcess(pids: number[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const pid of pids) {
-    const [stat, cmdline] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, 'utf8'),
-      readFile(`/proc/${pid}/cmdline`, 'utf8'),
-    ]);
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const [ms, cmdline] = await Promise.all([cpuMillisOf(pid), readFile(`/proc/${pid}/cmdline`, 'utf8')]);
     const args = cmdline.split('\0');
     const name = args.includes('--port') && args.includes('--data') ? 'local-s2' : processName(args);
     out.set(`${name}#${pid}`, ms);

@@ -135,6 +135,17 @@ export async function rssOf(pid: number): Promise<number> {
   return Number(match[1]) * 1024;
 }
 
+/** Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel. */
+const TICK_MS = 10;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; 10 ms resolution). */
+export async function cpuMillisOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
 /** The redis-server binary, or why the Redis baseline has to be skipped. */
 export function findRedisServer(): { path: string } | { missing: string } {
   const candidates = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
