@@ -1,9 +1,10 @@
-// `npx tsx bench/experiments/release-hang.ts [rounds]`: the SDK's `S2Stream.close()` can hang.
+// `npx tsx bench/experiments/release-hang.ts [rounds]`: does closing S2 handles ever hang?
 // Each round: a paced turn on a session chat, a live subscriber that drops and resumes five times, then the
-// upstream is aborted. The SDK's pool detach then sometimes waits for an HTTP/2 session 'close' that never
-// comes. The promise given to waitUntil used to wait for that close (at most 5 s since `closeWithin`); now
-// handles close in the background, so it must settle at once. Counts both: late persisting promises, and
-// closes that were given up on.
+// upstream is aborted. Handles close as their requests end (`connectionIdleMs: 0`), so each round's last
+// close also closes the SDK's pooled HTTP/2 connection gracefully, which waits for every stream on it.
+// Local S2 used to leave a read session's stream open when the client reset it with writes pending, and
+// that close then waited forever (given up after 5 s). Counts late persisting promises (none may wait on a
+// close) and closes that were given up on.
 import Anthropic from '@anthropic-ai/sdk';
 import { createResumableChat } from '../../lib/resumable/server';
 import { startLocalAnthropic } from '../../local/anthropic/index';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     basin,
     endpoints: { account: s2.url, basin: s2.url },
     mode: 'session',
+    connectionIdleMs: 0,
     logger: {
       warn: (message: unknown) => {
         if (String(message).includes('closing an S2 stream handle took over')) givenUp++;

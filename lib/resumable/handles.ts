@@ -11,8 +11,8 @@ const CLOSE_TIMEOUT_MS = 5_000;
 export const MAX_IDLE_HANDLES = 8;
 
 /**
- * Waits for a handle's close, but not forever: the SDK's close can wait for an HTTP/2 session event that
- * never comes, and `close()` of the instance must always settle (R20).
+ * Waits for a handle's close, but not forever: closing the last handle of a connection closes it gracefully,
+ * which waits for every stream on it to end, and `close()` of the instance must always settle (R20).
  */
 function closeWithin(closing: Promise<void>, ms: number, logger: Pick<Console, 'warn'>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;

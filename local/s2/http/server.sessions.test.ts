@@ -134,6 +134,30 @@ describe('client departures', () => {
     sse.abort();
     await eventually(() => fx.server.stats().sessions === 0, 'both sessions to end');
   });
+
+  it('ends an s2s read session cancelled while records still flow, so the connection closes at once', async () => {
+    // 5 MB to send: the server still has writes pending when the client resets the stream.
+    const writer = fx.basin.stream('departures-busy');
+    const body = 'x'.repeat(1024);
+    for (let batch = 0; batch < 10; batch++) {
+      await writer.append(
+        AppendInput.create(Array.from({ length: 500 }, () => AppendRecord.string({ body }))),
+      );
+    }
+    const reader = fx.basin.stream('departures-busy');
+    const session = (await reader.readSession({ start: { from: { seqNum: 0 } } })).getReader();
+    await session.read();
+    await session.cancel();
+    await eventually(() => fx.server.stats().sessions === 0, 'the read session to end');
+    // The last handle's close gracefully closes the SDK's pooled connection, which waits for every stream.
+    const started = Date.now();
+    const closed = Promise.all([writer.close(), reader.close()]).then(() => Date.now() - started);
+    const tookMs = await Promise.race([
+      closed,
+      new Promise<number>((resolve) => setTimeout(resolve, 3000, 3000)),
+    ]);
+    expect(tookMs).toBeLessThan(1000);
+  });
 });
 
 /** A raw HTTP/2 exchange with local S2, collecting decoded frames. */

@@ -60,6 +60,22 @@ function listen(server: net.Server, port: number, host: string): Promise<number>
   });
 }
 
+/**
+ * Node leaves a server stream undestroyed when the client resets it with NO_ERROR (what the SDK's cancel of
+ * a read session sends) while a response write is still pending: it never emits 'close', so the session's
+ * work never learns the client left, and a graceful close of the connection (the SDK's, when its last handle
+ * closes) waits for that stream forever. Once the peer has closed a stream, nothing more can reach it:
+ * destroying it releases both.
+ */
+function destroyOnPeerClose(stream: http2.ServerHttp2Stream): void {
+  const reap = () =>
+    setImmediate(() => {
+      if (stream.closed && !stream.destroyed) stream.destroy();
+    });
+  stream.once('aborted', reap);
+  stream.once('end', reap);
+}
+
 /** Creates `basin` if missing; either way turns on stream creation on first append and read. */
 function ensureAutoCreatingBasin(engine: S2Engine, basin: string): void {
   const autoCreate = { create_stream_on_append: true, create_stream_on_read: true };
@@ -101,6 +117,7 @@ export async function startLocalS2(options: LocalS2Options = {}): Promise<LocalS
     { settings: { initialWindowSize: STREAM_WINDOW_BYTES }, maxSessionMemory: SESSION_MEMORY_MB },
     handler,
   );
+  http2Server.on('stream', destroyOnPeerClose);
   const h2Sessions = new Set<http2.ServerHttp2Session>();
   http2Server.on('session', (session) => {
     h2Sessions.add(session);
