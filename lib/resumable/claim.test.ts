@@ -8,6 +8,7 @@ import {
   readAll,
   registerS2Fixture,
   SseReader,
+  spySubmits,
   uniqueStream,
 } from './test-support';
 import type { GenerationEnd, ResumableMode } from './types';
@@ -89,19 +90,14 @@ describe('claims', () => {
   it('R3: a claim whose retried append conflicts with its own landed first attempt still succeeds', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    const original = S2Stream.prototype.append;
     let intercepted = false;
-    vi.spyOn(S2Stream.prototype, 'append').mockImplementation(async function (
-      this: S2Stream,
-      input,
-      options,
-    ) {
+    spySubmits(async (input, submit) => {
       const isClaim = input.records.some((r) => typeof r.body === 'string' && r.body.startsWith('gen-'));
-      if (!isClaim || intercepted) return original.call(this, input, options);
+      if (!isClaim || intercepted) return submit(input);
       intercepted = true;
-      await original.call(this, input, options);
-      // The ack was lost; the SDK's retry meets our own fence and fails with a mismatch.
-      return original.call(this, input, options);
+      await (await submit(input)).ack();
+      // The ack was lost; the retry meets our own fence and fails with a mismatch.
+      return submit(input);
     });
     const ends: GenerationEnd[] = [];
     const response = await chat.makeResumable(name, paced(messageEvents(['r3']), 5), {
@@ -114,6 +110,8 @@ describe('claims', () => {
     expect(eventsOf(await readAll(await chat.replay(name, { fromSeqNum: 0 })))).toEqual(
       messageEvents(['r3']),
     );
+    // One generation: the claim landed once.
+    expect(await openingFences(name)).toHaveLength(1);
   });
 
   it('R19: a source factory is only called after a successful claim and onStart', async () => {
@@ -205,11 +203,14 @@ describe('claims', () => {
     // A live tab may subscribe before the first turn exists.
     const tab = chat.replay(name, { fromSeqNum: 0, live: true });
     const appends = vi.spyOn(S2Stream.prototype, 'append');
+    const submitted = spySubmits();
     const response = await chat.makeResumable(uniqueStream(), paced(messageEvents(['made']), 0));
     expect(response.status).toBe(200);
-    // The claim read the stream as missing and created it first: its one append did not fail.
-    expect(appends).toHaveBeenCalledTimes(1);
-    appends.mockRestore();
+    // The claim read the stream as missing and created it first: its one append, the session's first
+    // batch, did not fail (a failed one is retried unary).
+    expect(appends).not.toHaveBeenCalled();
+    expect(submitted[0]?.matchSeqNum).toBe(0);
+    vi.restoreAllMocks();
     expect(eventsOf(await readAll(response))).toEqual(messageEvents(['made']));
     const live = new SseReader(await tab);
     await chat.makeResumable(name, paced(messageEvents(['seen']), 0), { delivery: 'replay' });

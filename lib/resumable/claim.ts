@@ -27,6 +27,8 @@ export interface ClaimRequest {
   createStream: () => Promise<void>;
   /** How this process last ended a generation on the stream: lets the claim skip reading it first. */
   knownEnd?: KnownEnd;
+  /** Sends the claim's conditional append (see claim-session.ts). Default: the SDK's unary append. */
+  append?: (input: AppendInput) => Promise<AppendAck>;
 }
 
 export interface Claimed {
@@ -148,6 +150,7 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
     const join = await findJoin(stream, state, turnId, stale(state));
     if (join) return { kind: 'busy', join };
   }
+  const append = request.append ?? ((input: AppendInput) => stream.append(input));
   let createdStream = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (mode !== 'single-use') state ??= await readStreamState(stream);
@@ -164,7 +167,7 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
         matchSeqNum: plan.matchSeqNum,
         fencingToken: plan.fencingToken,
       });
-      const ack = await stream.append(input);
+      const ack = await append(input);
       request.onAck(ack);
       return claimed(plan, ack);
     } catch (err) {

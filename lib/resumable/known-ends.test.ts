@@ -2,7 +2,14 @@ import { S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { KnownEnds } from './known-ends';
 import { decodeRecord, parseToken } from './protocol';
-import { controlledSource, messageEvents, paced, registerS2Fixture, uniqueStream } from './test-support';
+import {
+  controlledSource,
+  messageEvents,
+  paced,
+  registerS2Fixture,
+  spySubmits,
+  uniqueStream,
+} from './test-support';
 import type { ResumableChat } from './types';
 
 const s2 = registerS2Fixture();
@@ -44,6 +51,7 @@ function countCalls() {
     reads: vi.spyOn(S2Stream.prototype, 'read'),
     appends: vi.spyOn(S2Stream.prototype, 'append'),
     tails: vi.spyOn(S2Stream.prototype, 'checkTail'),
+    submitted: spySubmits(),
   };
 }
 
@@ -56,7 +64,13 @@ describe('claims after a generation this instance ended', () => {
     expect(await finishTurn(chat, name, 'turn-2', ['two'])).toBe(202);
     expect(calls.reads).not.toHaveBeenCalled();
     expect(calls.tails).not.toHaveBeenCalled();
-    expect(calls.appends).toHaveBeenCalledTimes(1);
+    // The claim is the generation's first batch on its append session: no unary append either.
+    expect(calls.appends).not.toHaveBeenCalled();
+    const claim = calls.submitted[0];
+    expect(claim?.records).toHaveLength(2);
+    expect(claim?.matchSeqNum).toBeGreaterThan(0);
+    // Conditioned on the first generation's end: its terminal token, and the tail right after it.
+    expect(parseToken(claim?.fencingToken ?? '')?.phase).toBe('complete');
     const [first, second] = await generations(name);
     expect(second?.turnId).toBe('turn-2');
     // The second generation starts right after the first one's terminal fence.

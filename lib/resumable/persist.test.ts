@@ -204,6 +204,7 @@ describe('the writer', () => {
       new S2Error({ message: 'no session for you', status: 503, origin: 'sdk' }),
     );
     const { source, ends, persisted, response } = await startControlledTurn(chat, name);
+    // The claim, meant for the session, went out as a unary append instead.
     expect(response.status).toBe(202);
     await source.returned;
     await Promise.all(persisted);

@@ -2,6 +2,7 @@
 import {
   type AppendAck,
   AppendInput,
+  type AppendSession,
   FencingTokenMismatchError,
   MAX_APPEND_BYTES,
   type S2Stream,
@@ -19,6 +20,8 @@ import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences }
 export interface PersistRequest {
   stream: S2Stream;
   claim: Claimed;
+  /** The append session the claim was acknowledged on, if any; otherwise the writer opens one. */
+  session?: Promise<AppendSession>;
   source: EventSource | EventSourceFactory;
   config: ResolvedConfig;
   /** Resolves when a `stop()` in this process fenced the generation: a fast path beside the watch. */
@@ -204,7 +207,7 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
   try {
     const appending = new AppendBatcher({
       // Opened while the upstream starts: the model's first token and the session are awaited side by side.
-      session: stream.appendSession(),
+      session: request.session ?? stream.appendSession(),
       fencingToken: claim.token,
       matchSeqNum: claim.nextSeqNum,
       batchSize: config.batchSize,

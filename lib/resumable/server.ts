@@ -1,7 +1,15 @@
 // createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
 import { setMaxListeners } from 'node:events';
-import { AppendInput, FencingTokenMismatchError, S2, S2Error, type S2Stream } from '@s2-dev/streamstore';
+import {
+  AppendInput,
+  type AppendSession,
+  FencingTokenMismatchError,
+  S2,
+  S2Error,
+  type S2Stream,
+} from '@s2-dev/streamstore';
 import { type Claimed, claimGeneration } from './claim';
+import { ClaimSession } from './claim-session';
 import { S2Clock } from './clock';
 import { resolveConfig } from './config';
 import { ResumableClosedError } from './errors';
@@ -97,6 +105,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     source: EventSource | EventSourceFactory,
     turnId: string,
     options: MakeResumableOptions,
+    session: Promise<AppendSession> | undefined,
   ): Promise<void> {
     const localFence = new Promise<ForeignFence>((resolve) => localWriters.set(claim.token, resolve));
     const hub = hubs.open(context.streamName);
@@ -111,6 +120,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       outcome = await persistGeneration({
         stream: context.stream,
         claim,
+        session,
         source,
         config: resolved,
         localFence,
@@ -169,6 +179,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     const delivery = options.delivery ?? 'response';
     const turnId = options.turnId ?? crypto.randomUUID();
     const context = open(streamName);
+    const claimSession = new ClaimSession(context.stream);
     let handedOver = false;
     try {
       const claim = await claimGeneration(context.stream, {
@@ -180,6 +191,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         onAck: (ack) => clock.observe(ack.end.timestamp),
         createStream: context.createStream,
         knownEnd: mode === 'single-use' ? undefined : knownEnds.take(streamName),
+        append: claimSession.append,
       });
       if (claim.kind === 'busy') {
         releaseSource(source);
@@ -206,7 +218,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         throw err;
       }
       handedOver = true;
-      const persisted = runGeneration(context, claim, source, turnId, options);
+      const persisted = runGeneration(context, claim, source, turnId, options, claimSession.take());
       persisting.add(persisted);
       void persisted.finally(() => persisting.delete(persisted));
       if (delivery === 'replay') {
@@ -223,6 +235,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         activeToken: claim.token,
       });
     } finally {
+      // Busy, failed or joined: the claim's session (if it opened one) persists nothing.
+      claimSession.discard();
       if (!handedOver) context.release();
     }
   }

@@ -1,6 +1,13 @@
 // Test-only helpers: a local S2 with a basin, Anthropic event sources, SSE reading and raw stream reads.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { RangeNotSatisfiableError, type ReadRecord, S2 } from '@s2-dev/streamstore';
+import {
+  type AppendInput,
+  type AppendSession,
+  RangeNotSatisfiableError,
+  type ReadRecord,
+  S2,
+  S2Stream,
+} from '@s2-dev/streamstore';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type LocalS2, startLocalS2 } from '../../local/s2/http/server';
@@ -97,6 +104,29 @@ export function registerS2Fixture(): S2Fixture {
     records: (streamName) => current().records(streamName),
     close: () => current().close(),
   };
+}
+
+type Submit = AppendSession['submit'];
+
+/**
+ * Every batch submitted on an append session from now on, in order. `intercept`, when given, sends each
+ * batch in place of the session (it gets the real `submit`).
+ */
+export function spySubmits(
+  intercept?: (input: AppendInput, submit: Submit) => ReturnType<Submit>,
+): AppendInput[] {
+  const submitted: AppendInput[] = [];
+  const appendSession = S2Stream.prototype.appendSession;
+  vi.spyOn(S2Stream.prototype, 'appendSession').mockImplementation(async function (this: S2Stream, ...args) {
+    const session = await appendSession.apply(this, args);
+    const submit: Submit = session.submit.bind(session);
+    session.submit = (input) => {
+      submitted.push(input);
+      return intercept ? intercept(input, submit) : submit(input);
+    };
+    return session;
+  });
+  return submitted;
 }
 
 let streamCounter = 0;
