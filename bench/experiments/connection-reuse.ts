@@ -1,4 +1,4 @@
-// `npx tsx bench/experiments/connection-reuse.ts [turns] [idle-ms]`: how many HTTP/2 connections the S2 SDK opens for
+// `npx tsx bench/experiments/connection-reuse.ts [turns] [idle-ms] [chats]`: how many HTTP/2 connections the S2 SDK opens for
 // sequential turns (each persisted, then replayed from this process), against local S2 in its own process.
 import http2 from 'node:http2';
 import { syncBuiltinESMExports } from 'node:module';
@@ -9,6 +9,8 @@ import { spawnLocalS2 } from '../harness/local-s2-process';
 const TURNS = Number(process.argv[2] ?? 50);
 /** `connectionIdleMs` of the instance: 0 closes every handle as its request ends. */
 const IDLE_MS = Number(process.argv[3] ?? 5000);
+/** Turns go round these chats: as many as turns, and every turn opens a new chat. */
+const CHATS = Number(process.argv[4] ?? 10);
 const BASIN = 'connection-reuse';
 
 let connects = 0;
@@ -41,20 +43,20 @@ async function main(): Promise<void> {
     const started = performance.now();
     for (let i = 0; i < TURNS; i++) {
       let persisting: Promise<unknown> = Promise.resolve();
-      await chat.makeResumable(`chat-${i % 10}`, reply, {
+      await chat.makeResumable(`chat-${i % CHATS}`, reply, {
         delivery: 'replay',
         waitUntil: (p) => {
           persisting = p;
         },
       });
-      const response = await chat.replay(`chat-${i % 10}`);
+      const response = await chat.replay(`chat-${i % CHATS}`);
       await response.text();
       await persisting;
     }
     const elapsed = performance.now() - started;
     const used = process.cpuUsage(cpu);
     console.log(
-      `${TURNS} sequential turns, connectionIdleMs ${IDLE_MS}: ${connects} HTTP/2 connections, ${(elapsed / TURNS).toFixed(2)} ms and ` +
+      `${TURNS} sequential turns on ${CHATS} chats, connectionIdleMs ${IDLE_MS}: ${connects} HTTP/2 connections, ${(elapsed / TURNS).toFixed(2)} ms and ` +
         `${((used.user + used.system) / 1000 / TURNS).toFixed(2)} ms CPU per turn`,
     );
   } finally {
