@@ -144,8 +144,7 @@ describe('batching', () => {
     expect(stored.map(([, body]) => JSON.parse(body))).toEqual(events);
     // The claim (fence and start record) went out first on the same session; then every event and the
     // terminal fence, in batches that grew past batchSize while MAX_INFLIGHT_BATCHES were unacknowledged.
-    const [claim, ...rest] = submitted.map((input) => input.records.length);
-    const sizes = rest;
+    const [claim, ...sizes] = submitted.map((input) => input.records.length);
     expect(claim).toBe(2);
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(events.length + 1);
     expect(Math.max(...sizes)).toBeGreaterThan(5);
