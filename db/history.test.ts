@@ -52,6 +52,9 @@ describe('history', () => {
     expect(history.getChatWithMessages('mallory', 'chat-1')).toBeUndefined();
     expect(history.listChats('mallory')).toEqual([]);
     expect(history.isForeignChat('mallory', 'chat-1')).toBe(true);
+    expect(history.chatOwnership('mallory', 'chat-1')).toBe('foreign');
+    expect(history.chatOwnership('alice', 'chat-1')).toBe('own');
+    expect(history.chatOwnership('alice', 'chat-2')).toBe('none');
     expect(() => startTurn('t2', 'theirs', 5, 1001, 'mallory')).toThrow(ChatNotFoundError);
     expect(history.deleteChat('mallory', 'chat-1')).toBe(false);
     expect(history.getChatWithMessages('alice', 'chat-1')?.messages).toHaveLength(1);

@@ -49,6 +49,13 @@ export function createHistory(db: HistoryDb) {
       .where(and(eq(chats.id, chatId), eq(chats.ownerId, ownerId)))
       .get();
 
+  /** Whose the chat id is: nobody's yet (a new chat), this owner's, or another owner's. */
+  const chatOwnership = (ownerId: string, chatId: string): 'none' | 'own' | 'foreign' => {
+    const row = db.select({ ownerId: chats.ownerId }).from(chats).where(eq(chats.id, chatId)).get();
+    if (row === undefined) return 'none';
+    return row.ownerId === ownerId ? 'own' : 'foreign';
+  };
+
   const chatMessages = (chatId: string): Message[] =>
     db
       .select()
@@ -75,10 +82,11 @@ export function createHistory(db: HistoryDb) {
       return chat ? { chat, messages: chatMessages(chatId) } : undefined;
     },
 
+    chatOwnership,
+
     /** True when the chat id is taken by another owner: to them it does not exist, and it cannot be reused. */
     isForeignChat(ownerId: string, chatId: string): boolean {
-      const row = db.select({ ownerId: chats.ownerId }).from(chats).where(eq(chats.id, chatId)).get();
-      return row !== undefined && row.ownerId !== ownerId;
+      return chatOwnership(ownerId, chatId) === 'foreign';
     },
 
     deleteChat(ownerId: string, chatId: string): boolean {

@@ -39,7 +39,8 @@ export interface TurnInput {
  */
 export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput): Promise<Response> {
   const store = history();
-  if (store.isForeignChat(ownerId, chatId)) throw new NotFoundError();
+  const ownership = store.chatOwnership(ownerId, chatId);
+  if (ownership === 'foreign') throw new NotFoundError();
   const retryAfter = limiter().take(ownerId);
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
 
@@ -54,6 +55,8 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
       delivery: 'replay',
       waitUntil: after,
       turnId,
+      // A chat's first turn: its stream is missing (or empty), so the claim need not read it first.
+      newStream: ownership === 'none',
       onStart: async ({ fromSeqNum, tookOver }) => {
         // A takeover ended the previous turn for good: store its reply before this turn's message.
         if (tookOver) await settleUnfinishedTurns(store, chatId);

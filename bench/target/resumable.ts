@@ -45,6 +45,8 @@ export class ResumableTarget {
       (signal) => this.upstreams.events(spec, signal),
       {
         delivery: 'replay',
+        // As the app does for a chat's first turn (no chat row yet).
+        newStream: spec.chat === undefined,
         waitUntil: (persisting) => this.pending.track(persisting),
         onStart: () => this.upstreams.stamps.mark(spec.id, 'claimed'),
       },

@@ -12,8 +12,9 @@ import { isMissingStream } from './state';
 /**
  * The claim's conditional append goes out on a fresh append session of the stream (HTTP/2, opened lazily).
  * If it is acknowledged, the writer goes on with that same session; the SDK's unary append would be a
- * separate request, with a client cost of about a millisecond of CPU each. A failed append fails its
- * session, so after one failure the claim's appends go out unary.
+ * separate request, with a client cost of about a millisecond of CPU each. A failed append ends its
+ * session: after a conflict or a missing stream (S2's answer) the claim's next attempt opens another one;
+ * after any other failure the claim's appends go out unary.
  */
 export class ClaimSession {
   private session: Promise<AppendSession> | undefined;
@@ -29,7 +30,6 @@ export class ClaimSession {
       const session = await this.session;
       return await (await session.submit(input)).ack();
     } catch (err) {
-      this.failed = true;
       this.discard();
       // A conflict or a missing stream is the claim's to judge.
       if (
@@ -39,6 +39,7 @@ export class ClaimSession {
       ) {
         throw err;
       }
+      this.failed = true;
       // The session could not be opened, or broke: the same conditional append, unary. Had the first one
       // landed after all, this one conflicts with it, which the claim recognises as its own (R3).
       return this.stream.append(input);

@@ -207,7 +207,7 @@ describe('claims', () => {
     const response = await chat.makeResumable(uniqueStream(), paced(messageEvents(['made']), 0));
     expect(response.status).toBe(200);
     // The claim read the stream as missing and created it first: its one append, the session's first
-    // batch, did not fail (a failed one is retried unary).
+    // batch, did not fail (a failed one is retried on a second session).
     expect(appends).not.toHaveBeenCalled();
     expect(submitted[0]?.matchSeqNum).toBe(0);
     vi.restoreAllMocks();

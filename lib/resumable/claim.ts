@@ -27,6 +27,8 @@ export interface ClaimRequest {
   createStream: () => Promise<void>;
   /** How this process last ended a generation on the stream: lets the claim skip reading it first. */
   knownEnd?: KnownEnd;
+  /** The caller expects an empty or missing stream: claim it at seq num 0 without reading it first. */
+  newStream?: boolean;
   /** Sends the claim's conditional append (see claim-session.ts). Default: the SDK's unary append. */
   append?: (input: AppendInput) => Promise<AppendAck>;
 }
@@ -145,6 +147,10 @@ export async function claimGeneration(stream: S2Stream, request: ClaimRequest): 
     // One round trip instead of two or three: conditioned on this tail and token, the append only lands if
     // nothing changed since our own generation ended there, and that generation answered another turn.
     state = { kind: 'idle', tail: known.tail, token: known.token };
+  } else if (request.newStream) {
+    // Claimed at 0 at once: an empty stream has no generation to join, a missing one is created on append
+    // (or below), and a stream with records fails the append, which then reads the stream and joins below.
+    state = { kind: 'idle', tail: 0 };
   } else if (request.joinable) {
     state = await readStreamState(stream);
     const join = await findJoin(stream, state, turnId, stale(state));

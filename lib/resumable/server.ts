@@ -191,6 +191,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         onAck: (ack) => clock.observe(ack.end.timestamp),
         createStream: context.createStream,
         knownEnd: mode === 'single-use' ? undefined : knownEnds.take(streamName),
+        newStream: options.newStream,
         append: claimSession.append,
       });
       if (claim.kind === 'busy') {

@@ -73,6 +73,12 @@ export interface MakeResumableOptions {
   waitUntil?: (p: Promise<unknown>) => void;
   /** Idempotency key: a retry with the same turnId joins its generation instead of getting 409. */
   turnId?: string;
+  /**
+   * The caller knows the stream has no generation yet (a chat's first turn): the claim creates the stream
+   * and appends at once instead of reading it first, one S2 round trip fewer. Only a hint: if the stream has
+   * records after all, the conditional append fails and the claim reads the stream as it would have anyway.
+   */
+  newStream?: boolean;
   /** Awaited after a successful claim, before the source factory is called. */
   onStart?: (start: GenerationStart) => void | Promise<void>;
   /** Awaited when persistence ends, whatever the reason. */
