@@ -3,7 +3,6 @@
 // of a two-event reply) and S2 requests per claim.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Stream, S2Streams } from '@s2-dev/streamstore';
-import { createResumableChat } from '../../lib/resumable';
 import { spawnLocalS2 } from '../harness/local-s2-process';
 import { percentile } from '../harness/stats';
 
@@ -34,12 +33,7 @@ function countRequests(): { reads: number; creates: number } {
 async function main(): Promise<void> {
   const counts = countRequests();
   const s2 = await spawnLocalS2('new-stream-claim', BASIN);
-  const chat = createResumableChat({
-    accessToken: 'local',
-    basin: BASIN,
-    endpoints: { account: s2.url, basin: s2.url },
-    mode: 'session',
-  });
+  const chat = s2.chat(BASIN);
   const samples = { hint: [] as number[], none: [] as number[] };
   const cpuMicros = { hint: 0, none: 0 };
   const requests = { hint: { reads: 0, creates: 0 }, none: { reads: 0, creates: 0 } };

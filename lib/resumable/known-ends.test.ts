@@ -1,67 +1,28 @@
-import { S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { KnownEnds } from './known-ends';
-import { decodeRecord, parseToken } from './protocol';
+import { parseToken } from './protocol';
 import {
   controlledSource,
+  finishTurn,
+  generationStarts,
   messageEvents,
   paced,
   registerS2Fixture,
-  spySubmits,
+  spyS2Calls,
   uniqueStream,
 } from './test-support';
-import type { ResumableChat } from './types';
 
 const s2 = registerS2Fixture();
 
-/** Runs one turn to its end: a 202, then the persisting promise handed to `waitUntil`. */
-async function finishTurn(
-  chat: ResumableChat,
-  name: string,
-  turnId: string,
-  texts: string[],
-): Promise<number> {
-  let persisting: Promise<unknown> = Promise.resolve();
-  const response = await chat.makeResumable(name, paced(messageEvents(texts), 0), {
-    delivery: 'replay',
-    turnId,
-    waitUntil: (p) => {
-      persisting = p;
-    },
-  });
-  await persisting;
-  return response.status;
-}
-
-/** Each generation's opening fence and the turn its start record names, in stream order. */
-async function generations(name: string): Promise<Array<{ fromSeqNum: number; turnId: string }>> {
-  const out: Array<{ fromSeqNum: number; turnId: string }> = [];
-  for (const record of (await s2.records(name)).map(decodeRecord)) {
-    if (record.kind === 'fence' && parseToken(record.token)?.phase === 'active') {
-      out.push({ fromSeqNum: record.seqNum, turnId: '' });
-    }
-    const last = out.at(-1);
-    if (record.kind === 'start' && last) last.turnId = record.turnId;
-  }
-  return out;
-}
-
-function countCalls() {
-  return {
-    reads: vi.spyOn(S2Stream.prototype, 'read'),
-    appends: vi.spyOn(S2Stream.prototype, 'append'),
-    tails: vi.spyOn(S2Stream.prototype, 'checkTail'),
-    submitted: spySubmits(),
-  };
-}
+const generations = async (name: string) => generationStarts(await s2.records(name));
 
 describe('claims after a generation this instance ended', () => {
   it('take one conditional append: no read of the stream first', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    expect(await finishTurn(chat, name, 'turn-1', ['one'])).toBe(202);
-    const calls = countCalls();
-    expect(await finishTurn(chat, name, 'turn-2', ['two'])).toBe(202);
+    expect(await finishTurn(chat, name, ['one'], { turnId: 'turn-1' })).toBe(202);
+    const calls = spyS2Calls();
+    expect(await finishTurn(chat, name, ['two'], { turnId: 'turn-2' })).toBe(202);
     expect(calls.reads).not.toHaveBeenCalled();
     expect(calls.tails).not.toHaveBeenCalled();
     // The claim is the generation's first batch on its append session: no unary append either.
@@ -82,9 +43,9 @@ describe('claims after a generation this instance ended', () => {
     const here = s2.chat({ mode: 'session' });
     const there = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    expect(await finishTurn(here, name, 'turn-1', ['one'])).toBe(202);
-    expect(await finishTurn(there, name, 'turn-2', ['two'])).toBe(202);
-    expect(await finishTurn(here, name, 'turn-3', ['three'])).toBe(202);
+    expect(await finishTurn(here, name, ['one'], { turnId: 'turn-1' })).toBe(202);
+    expect(await finishTurn(there, name, ['two'], { turnId: 'turn-2' })).toBe(202);
+    expect(await finishTurn(here, name, ['three'], { turnId: 'turn-3' })).toBe(202);
     expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2', 'turn-3']);
     const records = await s2.records(name);
     expect(records.map((r) => r.seqNum)).toEqual(records.map((_, i) => i));
@@ -94,7 +55,7 @@ describe('claims after a generation this instance ended', () => {
     const here = s2.chat({ mode: 'session' });
     const there = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    expect(await finishTurn(here, name, 'turn-1', ['one'])).toBe(202);
+    expect(await finishTurn(here, name, ['one'], { turnId: 'turn-1' })).toBe(202);
     const held = controlledSource();
     let persisting: Promise<unknown> = Promise.resolve();
     const holding = await there.makeResumable(name, held, {
@@ -118,7 +79,7 @@ describe('claims after a generation this instance ended', () => {
   it('still let a retry of the ended turn join it instead of answering twice', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    expect(await finishTurn(chat, name, 'turn-1', ['one'])).toBe(202);
+    expect(await finishTurn(chat, name, ['one'], { turnId: 'turn-1' })).toBe(202);
     const factory = vi.fn(() => paced(messageEvents(['again']), 0));
     const retry = await chat.makeResumable(name, factory, { delivery: 'replay', turnId: 'turn-1' });
     expect(retry.status).toBe(202);

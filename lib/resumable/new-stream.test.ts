@@ -1,66 +1,26 @@
-import { S2Stream, S2Streams } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeRecord, parseToken } from './protocol';
 import {
   controlledSource,
   eventsOf,
+  finishTurn,
+  generationStarts,
   messageEvents,
   paced,
   readAll,
   registerS2Fixture,
-  spySubmits,
+  spyS2Calls,
   uniqueStream,
 } from './test-support';
-import type { MakeResumableOptions, ResumableChat } from './types';
 
 const s2 = registerS2Fixture();
 
-/** Runs one turn to its end: its status, then the persisting promise handed to `waitUntil`. */
-async function finishTurn(
-  chat: ResumableChat,
-  name: string,
-  texts: string[],
-  options: MakeResumableOptions,
-): Promise<number> {
-  let persisting: Promise<unknown> = Promise.resolve();
-  const response = await chat.makeResumable(name, paced(messageEvents(texts), 0), {
-    delivery: 'replay',
-    waitUntil: (p) => {
-      persisting = p;
-    },
-    ...options,
-  });
-  await persisting;
-  return response.status;
-}
-
-/** Each generation's opening seq num and the turn its start record names, in stream order. */
-async function generations(name: string): Promise<Array<{ fromSeqNum: number; turnId: string }>> {
-  const out: Array<{ fromSeqNum: number; turnId: string }> = [];
-  for (const record of (await s2.records(name)).map(decodeRecord)) {
-    if (record.kind === 'fence' && parseToken(record.token)?.phase === 'active') {
-      out.push({ fromSeqNum: record.seqNum, turnId: '' });
-    }
-    const last = out.at(-1);
-    if (record.kind === 'start' && last) last.turnId = record.turnId;
-  }
-  return out;
-}
-
-function countCalls() {
-  return {
-    reads: vi.spyOn(S2Stream.prototype, 'read'),
-    appends: vi.spyOn(S2Stream.prototype, 'append'),
-    creates: vi.spyOn(S2Streams.prototype, 'create'),
-    submitted: spySubmits(),
-  };
-}
+const generations = async (name: string) => generationStarts(await s2.records(name));
 
 describe('claims with the newStream hint', () => {
   it('claim a missing stream in one round trip: the append at seq num 0 creates it', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();
-    const calls = countCalls();
+    const calls = spyS2Calls();
     expect(await finishTurn(chat, name, ['hello'], { turnId: 'turn-1', newStream: true })).toBe(202);
     expect(calls.reads).not.toHaveBeenCalled();
     expect(calls.creates).not.toHaveBeenCalled();
@@ -78,7 +38,7 @@ describe('claims with the newStream hint', () => {
     await s2.s2.basins.create({ basin });
     const chat = s2.chat({ basin, mode: 'session' });
     const name = uniqueStream();
-    const calls = countCalls();
+    const calls = spyS2Calls();
     expect(await finishTurn(chat, name, ['made'], { newStream: true })).toBe(202);
     expect(calls.reads).not.toHaveBeenCalled();
     expect(calls.creates).toHaveBeenCalledTimes(1);
@@ -95,7 +55,7 @@ describe('claims with the newStream hint', () => {
     const name = uniqueStream();
     const live = await chat.replay(name, { fromSeqNum: 0, live: true, signal: AbortSignal.timeout(5000) });
     expect(live.status).toBe(200);
-    const calls = countCalls();
+    const calls = spyS2Calls();
     expect(await finishTurn(chat, name, ['seen', 'live'], { newStream: true })).toBe(202);
     expect(calls.reads).not.toHaveBeenCalled();
     expect(calls.submitted[0]?.matchSeqNum).toBe(0);
@@ -117,7 +77,7 @@ describe('claims with the newStream hint', () => {
     const here = s2.chat({ mode: 'session' });
     const name = uniqueStream();
     expect(await finishTurn(there, name, ['one'], { turnId: 'turn-1' })).toBe(202);
-    const calls = countCalls();
+    const calls = spyS2Calls();
     expect(await finishTurn(here, name, ['two'], { turnId: 'turn-2', newStream: true })).toBe(202);
     // The optimistic claim failed on its condition; the claim then read the stream as it would have anyway.
     expect(calls.reads).toHaveBeenCalled();

@@ -7,13 +7,15 @@ import {
   type ReadRecord,
   S2,
   S2Stream,
+  S2Streams,
 } from '@s2-dev/streamstore';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type LocalS2, startLocalS2 } from '../../local/s2/http/server';
 import { localS2ClientConfig, randomBasinName } from '../../local/s2/http/test-support';
+import { decodeRecord, parseToken } from './protocol';
 import { createResumableChat } from './server';
-import type { GenerationEnd, ResumableChat, ResumableChatConfig } from './types';
+import type { GenerationEnd, MakeResumableOptions, ResumableChat, ResumableChatConfig } from './types';
 
 export interface S2Fixture {
   server: LocalS2;
@@ -129,6 +131,32 @@ export function spySubmits(
   return submitted;
 }
 
+/** Spies on the S2 calls a claim can make: unary reads, appends and tail checks, stream creations, session batches. */
+export function spyS2Calls() {
+  return {
+    reads: vi.spyOn(S2Stream.prototype, 'read'),
+    appends: vi.spyOn(S2Stream.prototype, 'append'),
+    tails: vi.spyOn(S2Stream.prototype, 'checkTail'),
+    creates: vi.spyOn(S2Streams.prototype, 'create'),
+    submitted: spySubmits(),
+  };
+}
+
+/** Each generation's opening seq num and the turn its start record names, in stream order. */
+export function generationStarts(
+  records: readonly ReadRecord<'string'>[],
+): Array<{ fromSeqNum: number; turnId: string }> {
+  const out: Array<{ fromSeqNum: number; turnId: string }> = [];
+  for (const record of records.map(decodeRecord)) {
+    if (record.kind === 'fence' && parseToken(record.token)?.phase === 'active') {
+      out.push({ fromSeqNum: record.seqNum, turnId: '' });
+    }
+    const last = out.at(-1);
+    if (record.kind === 'start' && last) last.turnId = record.turnId;
+  }
+  return out;
+}
+
 let streamCounter = 0;
 export function uniqueStream(prefix = 'chat'): string {
   streamCounter += 1;
@@ -169,6 +197,25 @@ export function messageEvents(texts: readonly string[], id = 'msg_test'): RawMes
     delta,
     { type: 'message_stop' },
   ];
+}
+
+/** Runs one turn of `texts` to its end (202 delivery): its status, once its persistence has settled. */
+export async function finishTurn(
+  chat: ResumableChat,
+  name: string,
+  texts: string[],
+  options: MakeResumableOptions = {},
+): Promise<number> {
+  let persisting: Promise<unknown> = Promise.resolve();
+  const response = await chat.makeResumable(name, paced(messageEvents(texts), 0), {
+    delivery: 'replay',
+    waitUntil: (p) => {
+      persisting = p;
+    },
+    ...options,
+  });
+  await persisting;
+  return response.status;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
