@@ -74,9 +74,10 @@ export interface MakeResumableOptions {
   /** Idempotency key: a retry with the same turnId joins its generation instead of getting 409. */
   turnId?: string;
   /**
-   * The caller knows the stream has no generation yet (a chat's first turn): the claim creates the stream
-   * and appends at once instead of reading it first, one S2 round trip fewer. Only a hint: if the stream has
-   * records after all, the conditional append fails and the claim reads the stream as it would have anyway.
+   * The caller knows the stream has no generation yet (a chat's first turn): the claim appends at seq num 0
+   * at once instead of reading the stream first, one S2 round trip fewer (a missing stream is created by the
+   * append, or by the claim when the basin does not create streams on append). Only a hint: if the stream
+   * has records after all, the conditional append fails and the claim reads the stream as it would have.
    */
   newStream?: boolean;
   /** Awaited after a successful claim, before the source factory is called. */
