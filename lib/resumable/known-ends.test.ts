@@ -4,7 +4,6 @@ import { parseToken } from './protocol';
 import {
   controlledSource,
   finishTurn,
-  generationStarts,
   messageEvents,
   paced,
   registerS2Fixture,
@@ -13,8 +12,6 @@ import {
 } from './test-support';
 
 const s2 = registerS2Fixture();
-
-const generations = async (name: string) => generationStarts(await s2.records(name));
 
 describe('claims after a generation this instance ended', () => {
   it('take one conditional append: no read of the stream first', async () => {
@@ -32,7 +29,7 @@ describe('claims after a generation this instance ended', () => {
     expect(claim?.matchSeqNum).toBeGreaterThan(0);
     // Conditioned on the first generation's end: its terminal token, and the tail right after it.
     expect(parseToken(claim?.fencingToken ?? '')?.phase).toBe('complete');
-    const [first, second] = await generations(name);
+    const [first, second] = await s2.generations(name);
     expect(second?.turnId).toBe('turn-2');
     // The second generation starts right after the first one's terminal fence.
     const firstLength = 2 + messageEvents(['one']).length + 1;
@@ -46,7 +43,7 @@ describe('claims after a generation this instance ended', () => {
     expect(await finishTurn(here, name, ['one'], { turnId: 'turn-1' })).toBe(202);
     expect(await finishTurn(there, name, ['two'], { turnId: 'turn-2' })).toBe(202);
     expect(await finishTurn(here, name, ['three'], { turnId: 'turn-3' })).toBe(202);
-    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2', 'turn-3']);
+    expect((await s2.generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2', 'turn-3']);
     const records = await s2.records(name);
     expect(records.map((r) => r.seqNum)).toEqual(records.map((_, i) => i));
   });
@@ -73,7 +70,7 @@ describe('claims after a generation this instance ended', () => {
     expect(refused.status).toBe(409);
     held.end();
     await persisting;
-    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2']);
+    expect((await s2.generations(name)).map((g) => g.turnId)).toEqual(['turn-1', 'turn-2']);
   });
 
   it('still let a retry of the ended turn join it instead of answering twice', async () => {
@@ -84,7 +81,7 @@ describe('claims after a generation this instance ended', () => {
     const retry = await chat.makeResumable(name, factory, { delivery: 'replay', turnId: 'turn-1' });
     expect(retry.status).toBe(202);
     expect(factory).not.toHaveBeenCalled();
-    expect((await generations(name)).map((g) => g.turnId)).toEqual(['turn-1']);
+    expect((await s2.generations(name)).map((g) => g.turnId)).toEqual(['turn-1']);
   });
 });
 

@@ -3,7 +3,6 @@ import {
   controlledSource,
   eventsOf,
   finishTurn,
-  generationStarts,
   messageEvents,
   paced,
   readAll,
@@ -13,8 +12,6 @@ import {
 } from './test-support';
 
 const s2 = registerS2Fixture();
-
-const generations = async (name: string) => generationStarts(await s2.records(name));
 
 describe('claims with the newStream hint', () => {
   it('claim a missing stream in one round trip: the append at seq num 0 creates it', async () => {
@@ -28,7 +25,7 @@ describe('claims with the newStream hint', () => {
     // The claim is the first batch of the generation's append session, conditioned on an empty stream.
     expect(calls.submitted[0]?.matchSeqNum).toBe(0);
     expect(calls.submitted[0]?.fencingToken).toBeUndefined();
-    expect(await generations(name)).toEqual([{ fromSeqNum: 0, turnId: 'turn-1' }]);
+    expect(await s2.generations(name)).toEqual([{ fromSeqNum: 0, turnId: 'turn-1' }]);
     const frames = await readAll(await chat.replay(name, { fromSeqNum: 0 }));
     expect(eventsOf(frames)).toEqual(messageEvents(['hello']));
   });
@@ -81,7 +78,7 @@ describe('claims with the newStream hint', () => {
     expect(await finishTurn(here, name, ['two'], { turnId: 'turn-2', newStream: true })).toBe(202);
     // The optimistic claim failed on its condition; the claim then read the stream as it would have anyway.
     expect(calls.reads).toHaveBeenCalled();
-    const [first, second] = await generations(name);
+    const [first, second] = await s2.generations(name);
     expect(first?.turnId).toBe('turn-1');
     expect(second?.turnId).toBe('turn-2');
     const records = await s2.records(name);
@@ -120,7 +117,7 @@ describe('claims with the newStream hint', () => {
     expect(other.status).toBe(409);
     held.end();
     await persisting;
-    expect(await generations(name)).toEqual([{ fromSeqNum: 0, turnId: 'turn-1' }]);
+    expect(await s2.generations(name)).toEqual([{ fromSeqNum: 0, turnId: 'turn-1' }]);
   });
 
   it('still refuse a second claim of a single-use stream', async () => {

@@ -25,6 +25,8 @@ export interface S2Fixture {
   chat(overrides?: Partial<ResumableChatConfig>): ResumableChat;
   /** Every record of a stream, commands included (`[]` for an empty or missing stream). */
   records(streamName: string): Promise<ReadRecord<'string'>[]>;
+  /** Each generation's opening seq num and the turn its start record names, in stream order. */
+  generations(streamName: string): Promise<Array<{ fromSeqNum: number; turnId: string }>>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,25 @@ export async function startS2(): Promise<S2Fixture> {
   const server = await startLocalS2({ inMemory: true, ensureBasins: [basin] });
   const s2 = new S2(localS2ClientConfig(server.url));
   const chats: ResumableChat[] = [];
+  const records = async (streamName: string): Promise<ReadRecord<'string'>[]> => {
+    const stream = s2.basin(basin).stream(streamName);
+    try {
+      const out: ReadRecord<'string'>[] = [];
+      for (;;) {
+        const batch = await stream.read({
+          start: { from: { seqNum: out.length } },
+          stop: { limits: { count: 1000 } },
+        });
+        out.push(...batch.records);
+        if (batch.records.length < 1000) return out;
+      }
+    } catch (err) {
+      if (err instanceof RangeNotSatisfiableError) return [];
+      throw err;
+    } finally {
+      await stream.close();
+    }
+  };
   return {
     server,
     s2,
@@ -47,25 +68,8 @@ export async function startS2(): Promise<S2Fixture> {
       chats.push(chat);
       return chat;
     },
-    async records(streamName) {
-      const stream = s2.basin(basin).stream(streamName);
-      try {
-        const out: ReadRecord<'string'>[] = [];
-        for (;;) {
-          const batch = await stream.read({
-            start: { from: { seqNum: out.length } },
-            stop: { limits: { count: 1000 } },
-          });
-          out.push(...batch.records);
-          if (batch.records.length < 1000) return out;
-        }
-      } catch (err) {
-        if (err instanceof RangeNotSatisfiableError) return [];
-        throw err;
-      } finally {
-        await stream.close();
-      }
-    },
+    records,
+    generations: async (streamName) => generationStarts(await records(streamName)),
     async close() {
       await Promise.allSettled(chats.map((chat) => chat.close()));
       await server.close();
@@ -104,6 +108,7 @@ export function registerS2Fixture(): S2Fixture {
     },
     chat: (overrides) => current().chat(overrides),
     records: (streamName) => current().records(streamName),
+    generations: (streamName) => current().generations(streamName),
     close: () => current().close(),
   };
 }
@@ -142,8 +147,7 @@ export function spyS2Calls() {
   };
 }
 
-/** Each generation's opening seq num and the turn its start record names, in stream order. */
-export function generationStarts(
+function generationStarts(
   records: readonly ReadRecord<'string'>[],
 ): Array<{ fromSeqNum: number; turnId: string }> {
   const out: Array<{ fromSeqNum: number; turnId: string }> = [];
