@@ -2,14 +2,14 @@
 import {
   type AppendAck,
   AppendInput,
-  type AppendRecord,
   type AppendSession,
   MAX_APPEND_BYTES,
   MAX_APPEND_RECORDS,
 } from '@s2-dev/streamstore';
+import type { OutgoingRecord } from './protocol';
 
 export interface AckedBatch {
-  records: readonly AppendRecord[];
+  records: readonly OutgoingRecord[];
   ack: AppendAck;
 }
 
@@ -40,7 +40,7 @@ export const MAX_INFLIGHT_BATCHES = 2;
  * `MAX_INFLIGHT_BATCHES` are unacknowledged it keeps growing instead.
  */
 export class AppendBatcher {
-  private pending: AppendRecord[] = [];
+  private pending: OutgoingRecord[] = [];
   private pendingBytes = 0;
   private linger: ReturnType<typeof setTimeout> | undefined;
   private lingerDue = false;
@@ -76,18 +76,21 @@ export class AppendBatcher {
    * awaiting it carries S2's backpressure to the upstream (R10). `flushNow` sends as soon as the window
    * allows, e.g. a reply's first event, so the first token does not wait out a linger.
    */
-  add(record: AppendRecord, flushNow = false): Promise<void> | undefined {
+  add(outgoing: OutgoingRecord, flushNow = false): Promise<void> | undefined {
     if (this.failure) throw this.failure.error;
+    const { meteredBytes } = outgoing.record;
     const full =
-      this.pending.length >= MAX_APPEND_RECORDS || this.pendingBytes + record.meteredBytes > MAX_APPEND_BYTES;
+      this.pending.length >= MAX_APPEND_RECORDS || this.pendingBytes + meteredBytes > MAX_APPEND_BYTES;
     if (full) {
       if (this.inflight >= MAX_INFLIGHT_BATCHES) {
-        return this.until(() => this.inflight < MAX_INFLIGHT_BATCHES).then(() => this.add(record, flushNow));
+        return this.until(() => this.inflight < MAX_INFLIGHT_BATCHES).then(() =>
+          this.add(outgoing, flushNow),
+        );
       }
       this.send();
     }
-    this.pending.push(record);
-    this.pendingBytes += record.meteredBytes;
+    this.pending.push(outgoing);
+    this.pendingBytes += meteredBytes;
     if (flushNow) this.flushWanted = true;
     this.linger ??= setTimeout(() => {
       this.linger = undefined;
@@ -159,10 +162,13 @@ export class AppendBatcher {
     this.lingerDue = false;
     this.flushWanted = false;
     const records = this.pending;
-    const input = AppendInput.create(records, {
-      fencingToken: this.options.fencingToken,
-      matchSeqNum: this.nextSeqNum,
-    });
+    const input = AppendInput.create(
+      records.map((outgoing) => outgoing.record),
+      {
+        fencingToken: this.options.fencingToken,
+        matchSeqNum: this.nextSeqNum,
+      },
+    );
     this.nextSeqNum += records.length;
     this.pending = [];
     this.pendingBytes = 0;

@@ -2,7 +2,7 @@
 import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
 import type { AckedBatch } from './batcher';
 import { ReadSessionEndedError } from './errors';
-import { decodeAppended, decodeRecord, type ProtocolRecord } from './protocol';
+import { decodeRecord, type ProtocolRecord, placed } from './protocol';
 
 /** A reader's place in a hub. */
 export interface HubReader {
@@ -137,7 +137,7 @@ export class StreamHub {
     const first = batch.ack.start.seqNum;
     const timestamp = batch.ack.end.timestamp;
     this.accept(
-      batch.records.map((record, index) => decodeAppended(record, first + index, timestamp)),
+      batch.records.map((record, index) => placed(record, first + index, timestamp)),
       'local',
     );
   }

@@ -11,8 +11,15 @@ import { type AckedBatch, AppendBatcher } from './batcher';
 import type { Claimed } from './claim';
 import type { ResolvedConfig } from './config';
 import { RecordTooLargeError } from './errors';
-import type { ResumableErrorEvent } from './events';
-import { eventRecord, heartbeatRecord, parseToken, singleUseTrim, terminalRecords } from './protocol';
+import type { ResumableErrorEvent, ResumableEvent } from './events';
+import {
+  eventEncoder,
+  heartbeatRecord,
+  outgoing,
+  parseToken,
+  singleUseTrim,
+  terminalRecords,
+} from './protocol';
 import { ABORTED, AbortableSteps, closeIterator } from './source';
 import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
 import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences } from './watch';
@@ -96,7 +103,7 @@ type PumpResult =
   | { kind: 'aborted' }
   | { kind: 'producer-error'; error: unknown };
 
-type SourceIterator = AsyncIterator<Parameters<typeof eventRecord>[1]>;
+type SourceIterator = AsyncIterator<ResumableEvent>;
 
 /** Copies upstream events into the batcher; awaiting a sent batch carries S2 backpressure upstream (R10). */
 async function drain(
@@ -108,15 +115,17 @@ async function drain(
 ): Promise<PumpResult> {
   let recordedError: ResumableErrorEvent['error'] | undefined;
   const steps = new AbortableSteps(iterator, signal);
+  const encode = eventEncoder(token);
   let first = true;
   try {
     for (;;) {
       const step = await steps.next();
       if (step === ABORTED) return { kind: 'aborted' };
       if (step.done) return { kind: 'ended', recordedError };
-      const record = eventRecord(token, step.value);
-      if (record.meteredBytes > MAX_APPEND_BYTES) {
-        return { kind: 'source-error', error: new RecordTooLargeError(record.meteredBytes) };
+      const record = encode(step.value);
+      const { meteredBytes } = record.record;
+      if (meteredBytes > MAX_APPEND_BYTES) {
+        return { kind: 'source-error', error: new RecordTooLargeError(meteredBytes) };
       }
       if (step.value.type === 'error') recordedError = step.value.error;
       touch();
@@ -229,7 +238,7 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
     );
     heartbeat = startHeartbeat(() => {
       try {
-        appending.add(heartbeatRecord(claim.token), true)?.catch(() => undefined);
+        appending.add(outgoing(heartbeatRecord(claim.token)), true)?.catch(() => undefined);
       } catch {
         // The batcher failed; the writer is already being stopped.
       }
@@ -254,7 +263,7 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
       });
       terminalToken = terminal.terminalToken;
       try {
-        for (const record of terminal.records) appending.add(record);
+        for (const record of terminal.records) appending.add(outgoing(record));
         ended = { reason: error ? 'error' : 'complete', ...(error ? { error } : {}) };
       } catch (err) {
         producerError ??= err;

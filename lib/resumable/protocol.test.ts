@@ -1,17 +1,25 @@
-import { AppendRecord, type ReadRecord } from '@s2-dev/streamstore';
+import { AppendInput, AppendRecord, type ReadRecord } from '@s2-dev/streamstore';
 import { describe, expect, it } from 'vitest';
-import { STOPPED_EVENT } from './events';
+import { INTERRUPTED_EVENT, type ResumableEvent, STOPPED_EVENT } from './events';
 import {
+  decodeAppended,
   decodeRecord,
+  eventEncoder,
   eventRecord,
+  GENERATION_HEADER,
   heartbeatRecord,
   isActiveToken,
   makeToken,
+  outgoing,
   parseToken,
+  placed,
   singleUseTrim,
   startRecord,
   terminalRecords,
 } from './protocol';
+import { registerS2Fixture, uniqueStream } from './test-support';
+
+const s2 = registerS2Fixture();
 
 function asRead(record: AppendRecord, seqNum = 7): ReadRecord<'string'> {
   const body = typeof record.body === 'string' ? record.body : new TextDecoder().decode(record.body);
@@ -92,5 +100,74 @@ describe('terminal records', () => {
     expect(body instanceof Uint8Array && new DataView(body.buffer).getBigUint64(0)).toBe(
       BigInt(Number.MAX_SAFE_INTEGER),
     );
+  });
+});
+
+describe('records this process appends', () => {
+  const token = makeToken('active', 2);
+  const events = [
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'plain' } },
+    // Multi-byte text: the metered size counts UTF-8 bytes, not UTF-16 units.
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'héllo 🙂 ünïcode' } },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'two\nlines' } },
+    { type: 'message_stop' },
+    INTERRUPTED_EVENT,
+    // Not an event a reader can frame: it must be ignored on both paths alike.
+    { type: '', index: 0 },
+  ] as unknown as ResumableEvent[];
+
+  it('encode events once per generation as bytes, metered as the same records in strings are', () => {
+    const encode = eventEncoder(token);
+    for (const event of events) {
+      const { record } = encode(event);
+      const asString = AppendRecord.string({
+        body: JSON.stringify(event),
+        headers: [[GENERATION_HEADER, token]],
+      });
+      expect(record.meteredBytes).toBe(asString.meteredBytes);
+      expect(asRead(record)).toEqual(asRead(asString));
+    }
+  });
+
+  it('carry what a reader decodes them to, placed where S2 acknowledged them', () => {
+    const encode = eventEncoder(token);
+    const control = [
+      heartbeatRecord(token),
+      startRecord(token, 'turn-1'),
+      AppendRecord.fence(token),
+      AppendRecord.trim(5),
+      ...terminalRecords(token, 2, { phase: 'error', event: INTERRUPTED_EVENT }).records,
+    ];
+    const all = [...events.map(encode), ...control.map(outgoing)];
+    all.forEach((record, index) => {
+      // The timestamp `asRead` gives every record.
+      const timestamp = new Date(1000);
+      expect(placed(record, 10 + index, timestamp)).toEqual(decodeRecord(asRead(record.record, 10 + index)));
+      expect(placed(record, 10 + index, timestamp).timestamp).toBe(timestamp);
+      expect(decodeAppended(record.record, 10 + index, timestamp)).toEqual(
+        placed(record, 10 + index, timestamp),
+      );
+    });
+    expect(all.map((record) => record.decoded.kind)).toEqual([
+      ...['event', 'event', 'event', 'event', 'event', 'ignored'],
+      ...['heartbeat', 'start', 'fence', 'trim', 'event', 'fence'],
+    ]);
+  });
+
+  it('read back from S2 exactly as they were encoded', async () => {
+    const encode = eventEncoder(token);
+    const outgoingRecords = [outgoing(AppendRecord.fence(token)), ...events.map(encode)];
+    const name = uniqueStream('codec');
+    const stream = s2.s2.basin(s2.basin).stream(name);
+    try {
+      const ack = await stream.append(AppendInput.create(outgoingRecords.map((o) => o.record)));
+      const stored = await s2.records(name);
+      expect(stored.map(decodeRecord)).toEqual(
+        outgoingRecords.map((o, index) => placed(o, index, stored[index]?.timestamp ?? new Date(0))),
+      );
+      expect(stored.at(-1)?.seqNum).toBe(ack.end.seqNum - 1);
+    } finally {
+      await stream.close();
+    }
   });
 });
