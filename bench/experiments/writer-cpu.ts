@@ -23,11 +23,15 @@ async function readReply(response: Response): Promise<number> {
   if (!reader) throw new Error(`no body (HTTP ${response.status})`);
   const decoder = new TextDecoder();
   let bytes = 0;
+  // The end of the text read so far, so a marker split across two chunks is still found.
+  let tail = '';
   for (;;) {
     const step = await reader.read();
     if (step.done) return bytes;
     bytes += step.value.length;
-    if (decoder.decode(step.value).includes('event: message_stop')) {
+    const text = tail + decoder.decode(step.value, { stream: true });
+    tail = text.slice(-32);
+    if (text.includes('event: message_stop')) {
       await reader.cancel();
       return bytes;
     }
