@@ -1,4 +1,4 @@
-// Writes a web Response (what lib/resumable returns) or a stream of strings to a node:http response.
+// Writes a web Response (what lib/resumable and the resumable-stream routes return) to a node:http response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { drained } from '../../local/s2/http/http-io';
 
@@ -35,12 +35,6 @@ export const SSE_HEADERS = {
   'cache-control': 'no-cache',
   connection: 'keep-alive',
 } as const satisfies Record<string, string>;
-
-export async function sendStringStream(res: ServerResponse, stream: ReadableStream<string>): Promise<void> {
-  res.writeHead(200, SSE_HEADERS);
-  res.flushHeaders();
-  await pump(stream.getReader(), res);
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { createResumableStreamContext, type ResumableStreamContext } from 'resumable-stream';
-import { sendJson, sendStringStream } from './node-response';
+import { SSE_HEADERS, sendJson, sendWebResponse } from './node-response';
 import { PendingWork } from './pending';
 import { frameOf, type TurnSpec, type Upstreams } from './upstream';
 
@@ -34,6 +34,14 @@ function frameStream(events: AsyncGenerator<RawMessageStreamEvent>): ReadableStr
   });
 }
 
+/**
+ * Its README's route handlers return `new Response(stream, …)`, with the library's string chunks as the
+ * body; Next writes that body out as this server does, the same path (b)'s Response takes.
+ */
+function sendResumableStream(res: ServerResponse, stream: ReadableStream<string>): Promise<void> {
+  return sendWebResponse(res, new Response(stream, { headers: SSE_HEADERS }));
+}
+
 export class VercelTarget {
   private readonly context: ResumableStreamContext;
   readonly pending = new PendingWork();
@@ -55,7 +63,7 @@ export class VercelTarget {
       frameStream(this.upstreams.events(spec)),
     );
     if (!stream) return sendJson(res, 409, { error: 'stream already done' });
-    await sendStringStream(res, stream);
+    await sendResumableStream(res, stream);
   }
 
   async stream(res: ServerResponse, params: URLSearchParams): Promise<void> {
@@ -70,6 +78,6 @@ export class VercelTarget {
     // A finished stream cannot be resumed: its chunks lived only in the producer's memory.
     if (stream === null) return sendJson(res, 410, { error: 'stream is done' });
     if (stream === undefined) return sendJson(res, 404, { error: 'no such stream' });
-    await sendStringStream(res, stream);
+    await sendResumableStream(res, stream);
   }
 }
