@@ -122,8 +122,8 @@ async function drain(
       const step = await steps.next();
       if (step === ABORTED) return { kind: 'aborted' };
       if (step.done) return { kind: 'ended', recordedError };
-      const record = encode(step.value);
-      const { meteredBytes } = record.record;
+      const encoded = encode(step.value);
+      const { meteredBytes } = encoded.record;
       if (meteredBytes > MAX_APPEND_BYTES) {
         return { kind: 'source-error', error: new RecordTooLargeError(meteredBytes) };
       }
@@ -131,7 +131,7 @@ async function drain(
       touch();
       try {
         // The first event goes out at once: a reply's first token should not wait out a linger.
-        const sent = batcher.add(record, first);
+        const sent = batcher.add(encoded, first);
         first = false;
         if (sent) await sent;
       } catch (error) {
