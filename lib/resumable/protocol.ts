@@ -75,7 +75,7 @@ export function eventEncoder(token: string): (event: ResumableEvent) => Outgoing
     const body = JSON.stringify(event);
     // Buffer.from, not TextEncoder: small bodies share a pooled slab instead of each allocating an
     // ArrayBuffer that lives until its batch is acknowledged. With TextEncoder, bytes records saved nothing
-    // in bench/experiments/writer-cpu.ts (more garbage collection); with Buffer.from, about 15% of the CPU.
+    // in bench/experiments/writer-cpu.ts (more garbage collection); with Buffer.from, about a tenth of the CPU.
     const record = AppendRecord.bytes({ body: Buffer.from(body), headers });
     // What `decodeRecord` reads back from the body: its type, or nothing for a blank one.
     const eventType: unknown = event.type;
