@@ -1,12 +1,11 @@
 // A reader's records from a cursor on: from the stream's hub in this process when it can, else its own S2 session.
 import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
-import type { HubReader, HubRegistry, StreamHub } from './hub';
+import type { HubListener, HubReader, HubRegistry, StreamHub } from './hub';
 import { decodeRecord, type ProtocolRecord } from './protocol';
 
-export const FEED_CLOSED = Symbol('feed closed');
-
 export interface FeedOptions {
-  stream: S2Stream;
+  /** The handle for a private read session; opened only if the hub cannot serve this reader. */
+  stream: () => S2Stream;
   streamName: string;
   hubs?: HubRegistry;
   startSeqNum: number;
@@ -14,56 +13,47 @@ export interface FeedOptions {
   createHub: boolean;
 }
 
+/** Where a feed's records go: each `request()` is answered by exactly one call, unless the feed is closed. */
+export interface FeedListener {
+  records(records: ProtocolRecord[]): void;
+  /** S2 ended the private read session. */
+  ended(): void;
+  failed(err: unknown): void;
+}
+
+type OwnReader = ReadableStreamDefaultReader<ReadRecord<'string'>>;
+
 /**
  * Switches between the shared hub and a private S2 read session without losing or repeating a record:
- * a reader behind the hub's buffer reads S2 until it reaches the buffer, then joins the hub.
+ * a reader behind the hub's buffer reads S2 until it reaches the buffer, then joins the hub. Waiting on the
+ * hub holds no promise: the hub wakes the feed, so an idle live reader costs a few small objects.
  */
-export class RecordFeed {
+export class RecordFeed implements HubListener {
   private position: number;
   private hub: StreamHub | undefined;
   private hubReader: HubReader | undefined;
-  private own: ReadableStreamDefaultReader<ReadRecord<'string'>> | undefined;
+  private own: OwnReader | undefined;
+  /** A request is waiting for its answer. */
+  private wanted = false;
+  /** A private read is in flight. */
+  private reading = false;
   private closed = false;
 
-  constructor(private readonly options: FeedOptions) {
+  constructor(
+    private readonly options: FeedOptions,
+    private readonly listener: FeedListener,
+  ) {
     this.position = options.startSeqNum;
   }
 
-  /** The next records, in order; `FEED_CLOSED` once closed or when S2 ended the session. */
-  async next(): Promise<ProtocolRecord[] | typeof FEED_CLOSED> {
-    for (;;) {
-      if (this.closed) return FEED_CLOSED;
-      if (!this.hubReader && !this.own) {
-        this.join(this.options.createHub);
-        if (!this.hubReader) await this.openOwn();
-        continue;
-      }
-      if (this.hub && this.hubReader) {
-        const result = await this.hub.read(this.hubReader);
-        if (result === 'closed') return FEED_CLOSED;
-        if (result === 'detached') {
-          this.leaveHub();
-          await this.openOwn();
-          continue;
-        }
-        this.position = this.hubReader.position;
-        return result;
-      }
-      const own = this.own as ReadableStreamDefaultReader<ReadRecord<'string'>>;
-      const { done, value } = await own.read();
-      if (done) return FEED_CLOSED;
-      const record = decodeRecord(value);
-      this.position = record.seqNum + 1;
-      // Caught up with a hub: hand the private session back.
-      if (this.join(false)) {
-        this.own = undefined;
-        void own.cancel().catch(() => undefined);
-      }
-      return [record];
-    }
+  /** Asks for the next records, in order; answered once through the listener. */
+  request(): void {
+    if (this.closed) return;
+    this.wanted = true;
+    this.serve();
   }
 
-  /** Ends a pending `next()` promptly. */
+  /** No answer comes after this, and the private session (if any) is cancelled. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -73,11 +63,91 @@ export class RecordFeed {
     void own?.cancel().catch(() => undefined);
   }
 
+  /** The hub may have records for this reader. */
+  wake(): void {
+    this.serve();
+  }
+
+  /** The hub's session failed. */
+  fail(err: unknown): void {
+    this.answer(() => this.listener.failed(err));
+  }
+
+  private serve(): void {
+    if (this.closed || !this.wanted || this.reading) return;
+    if (!this.hubReader && !this.own) this.join(this.options.createHub);
+    const { hub, hubReader } = this;
+    if (hub && hubReader) {
+      const result = hub.take(hubReader);
+      // Nothing yet: the hub wakes this feed.
+      if (result === undefined || result === 'closed') return;
+      if (result !== 'detached') {
+        this.position = hubReader.position;
+        this.answer(() => this.listener.records(result));
+        return;
+      }
+      // Behind the hub's buffer: read S2 until caught up.
+      this.leaveHub();
+    }
+    void this.readOwn();
+  }
+
+  /** Clears the request before answering it: the listener may ask again from inside its callback. */
+  private answer(deliver: () => void): void {
+    if (this.closed || !this.wanted) return;
+    this.wanted = false;
+    deliver();
+  }
+
+  /** One record from the private session, which is opened first if needed. */
+  private async readOwn(): Promise<void> {
+    this.reading = true;
+    let outcome: { record: ProtocolRecord } | { ended: true } | { error: unknown };
+    try {
+      let own = this.own;
+      if (!own) {
+        const session = await this.options
+          .stream()
+          .readSession({ start: { from: { seqNum: this.position } } });
+        own = session.getReader();
+        if (this.closed) {
+          void own.cancel().catch(() => undefined);
+          return;
+        }
+        this.own = own;
+      }
+      const { done, value } = await own.read();
+      if (done) outcome = { ended: true };
+      else {
+        const record = decodeRecord(value);
+        this.position = record.seqNum + 1;
+        // Caught up with a hub: hand the private session back.
+        if (!this.closed && this.join(false)) {
+          this.own = undefined;
+          void own.cancel().catch(() => undefined);
+        }
+        outcome = { record };
+      }
+    } catch (err) {
+      outcome = { error: err };
+    } finally {
+      this.reading = false;
+    }
+    if ('record' in outcome) {
+      const { record } = outcome;
+      this.answer(() => this.listener.records([record]));
+    } else if ('ended' in outcome) this.answer(() => this.listener.ended());
+    else {
+      const { error } = outcome;
+      this.answer(() => this.listener.failed(error));
+    }
+  }
+
   private join(create: boolean): boolean {
     const { hubs, streamName } = this.options;
     if (!hubs) return false;
     const hub = create ? hubs.open(streamName) : hubs.find(streamName);
-    const reader = hub?.attach(this.position);
+    const reader = hub?.attach(this.position, this);
     if (!hub || !reader) return false;
     this.hub = hub;
     this.hubReader = reader;
@@ -88,15 +158,5 @@ export class RecordFeed {
     if (this.hub && this.hubReader) this.hub.detach(this.hubReader);
     this.hub = undefined;
     this.hubReader = undefined;
-  }
-
-  private async openOwn(): Promise<void> {
-    const session = await this.options.stream.readSession({ start: { from: { seqNum: this.position } } });
-    const reader = session.getReader();
-    if (this.closed) {
-      void reader.cancel().catch(() => undefined);
-      return;
-    }
-    this.own = reader;
   }
 }

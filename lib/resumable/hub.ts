@@ -4,12 +4,23 @@ import type { AckedBatch } from './batcher';
 import { ReadSessionEndedError } from './errors';
 import { decodeRecord, type ProtocolRecord, placed } from './protocol';
 
+/** What a hub tells a reader that found nothing to take. */
+export interface HubListener {
+  /** Records may be there now: take them. */
+  wake(): void;
+  /** The hub's S2 session failed; the reader ends, and its client resumes. */
+  fail(err: unknown): void;
+}
+
 /** A reader's place in a hub. */
 export interface HubReader {
   /** The next seq num this reader needs. */
   position: number;
-  /** Closed by its owner; a pending read returns `closed`. */
+  /** Closed by its owner: never woken again. */
   closed: boolean;
+  /** Among the hub's waiters. */
+  waiting: boolean;
+  readonly listener: HubListener;
 }
 
 /** The generation a writer in this process is persisting to the hub's stream. */
@@ -38,7 +49,8 @@ export const MAX_RETAINED_RECORDS = 16_384;
 /** Dropped records are only compacted away in chunks, so trimming stays cheap per batch. */
 const COMPACT_AFTER = 1024;
 
-type ReadResult = ProtocolRecord[] | 'detached' | 'closed';
+/** Records, or why there are none: the reader left the hub, or must read S2 itself. `undefined`: none yet. */
+type TakeResult = ProtocolRecord[] | 'detached' | 'closed' | undefined;
 
 interface SharedSession {
   cancelled: boolean;
@@ -60,7 +72,8 @@ export class StreamHub {
   private startSeq = 0;
   private anchored = false;
   private readonly readers = new Set<HubReader>();
-  private waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  /** Readers that found nothing: woken (not awaited) so an idle reader holds no promise or frame. */
+  private waiters: HubReader[] = [];
   private wakeScheduled = false;
   private local: LocalGeneration | undefined;
   /** Writer batches that arrived ahead of the buffer while the session catches up to the claim. */
@@ -89,11 +102,11 @@ export class StreamHub {
   }
 
   /** A new reader at `position`, or `undefined` when the hub cannot serve it (it then reads S2 itself). */
-  attach(position: number): HubReader | undefined {
+  attach(position: number, listener: HubListener): HubReader | undefined {
     if (this.disposed) return undefined;
     if (!this.anchored && !this.local && !this.session) this.anchorAt(position);
     if (!this.covers(position)) return undefined;
-    const reader: HubReader = { position, closed: false };
+    const reader: HubReader = { position, closed: false, waiting: false, listener };
     this.readers.add(reader);
     return reader;
   }
@@ -102,24 +115,28 @@ export class StreamHub {
     if (reader.closed) return;
     reader.closed = true;
     this.readers.delete(reader);
-    this.wake();
     this.maybeIdle();
   }
 
-  /** The records after the reader's position, waiting for some if there are none yet. */
-  async read(reader: HubReader): Promise<ReadResult> {
-    for (;;) {
-      if (reader.closed) return 'closed';
-      if (reader.position < this.startSeq || this.disposed || !this.readers.has(reader)) return 'detached';
-      if (reader.position < this.next) {
-        const records = this.buffer.slice(this.head + reader.position - this.startSeq);
-        reader.position = this.next;
-        return records;
-      }
-      // Only a reader that has to wait needs a feed: one that ends at its generation's fence never does.
-      this.ensureSession();
-      await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  /**
+   * The records after the reader's position. With none yet, the reader waits: its listener's `wake()` runs
+   * once there may be some, or its `fail()` if the hub's session fails.
+   */
+  take(reader: HubReader): TakeResult {
+    if (reader.closed) return 'closed';
+    if (reader.position < this.startSeq || this.disposed || !this.readers.has(reader)) return 'detached';
+    if (reader.position < this.next) {
+      const records = this.buffer.slice(this.head + reader.position - this.startSeq);
+      reader.position = this.next;
+      return records;
     }
+    // Only a reader that has to wait needs a feed: one that ends at its generation's fence never does.
+    this.ensureSession();
+    if (!reader.waiting) {
+      reader.waiting = true;
+      this.waiters.push(reader);
+    }
+    return undefined;
   }
 
   /** A writer here claimed the stream: from now on its acknowledged batches feed the hub. */
@@ -149,7 +166,7 @@ export class StreamHub {
     // After the wake of the last batch: readers that end at its terminal fence are gone by then, and only
     // readers still waiting (live tails, or a generation fenced by someone else) need a session.
     defer(() => {
-      if (this.waiters.length > 0) this.ensureSession();
+      if (this.waiters.some((reader) => !reader.closed)) this.ensureSession();
       else this.maybeIdle();
     });
   }
@@ -222,16 +239,20 @@ export class StreamHub {
     });
   }
 
+  /** Wakes every waiting reader once; one that takes nothing again waits again. */
   private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    for (const reader of this.takeWaiters()) reader.listener.wake();
   }
 
   private fail(err: unknown): void {
+    for (const reader of this.takeWaiters()) reader.listener.fail(err);
+  }
+
+  private takeWaiters(): HubReader[] {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const waiter of waiters) waiter.reject(err);
+    for (const reader of waiters) reader.waiting = false;
+    return waiters.filter((reader) => !reader.closed);
   }
 
   private ensureSession(): void {

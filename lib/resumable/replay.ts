@@ -3,10 +3,11 @@ import type { S2Stream } from '@s2-dev/streamstore';
 import type { ResolvedConfig } from './config';
 import { InvalidCursorError } from './errors';
 import type { HubRegistry } from './hub';
+import type { OpenResponses } from './open-responses';
 import { decodeRecord } from './protocol';
 import { sseResponse } from './sse';
 import { readStreamState } from './state';
-import { type TailEnd, tailEvents } from './tail';
+import { Tail, type TailEnd } from './tail';
 import type { ReplayOptions, ResumableMode } from './types';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const satisfies Record<string, string>;
@@ -20,14 +21,17 @@ export function noContent(): Response {
 }
 
 export interface StreamContext {
-  stream: S2Stream;
+  /** The request's S2 handle, opened on first use. */
+  readonly stream: S2Stream;
   streamName: string;
   /** The instance's per-stream hubs, shared by every reader in this process. */
   hubs: HubRegistry;
   mode: ResumableMode;
   config: ResolvedConfig;
-  /** Aborted by the instance's `close()`. */
-  shutdown: AbortSignal;
+  /** The instance's open SSE bodies. */
+  responses: OpenResponses;
+  /** Hands the open handle (if any) back; the next use of `stream` opens another. */
+  park: () => void;
   /**
    * Releases the stream handle once the response (or its planning) is over. The close runs in the
    * background: nothing a client waits for depends on it, and the instance's `close()` waits for it.
@@ -47,32 +51,27 @@ export interface EventStreamPlan {
 /** The SSE response over a tail; it owns the context's stream handle from here on. */
 export function eventStreamResponse(context: StreamContext, plan: EventStreamPlan): Response {
   const { config } = context;
-  const stop = new AbortController();
-  const signals = [context.shutdown, ...(plan.signal ? [plan.signal] : [])];
-  const onAbort = () => stop.abort();
-  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
-  if (signals.some((signal) => signal.aborted)) stop.abort();
-  const events = tailEvents({
-    stream: context.stream,
-    streamName: context.streamName,
-    hubs: context.hubs,
-    startSeqNum: plan.startSeqNum,
-    end: plan.end,
-    activeToken: plan.activeToken,
-    leaseDurationMs: config.leaseDurationMs,
-    signal: stop.signal,
-    logger: config.logger,
-  });
+  // A tail served by the hub never touches its own handle; one that must read S2 opens it again.
+  context.park();
   return sseResponse({
-    events,
-    stop,
-    pingIntervalMs: config.pingIntervalMs,
-    maxLifetimeMs: config.maxReplayLifetimeMs,
+    tail: (sink) =>
+      new Tail(
+        {
+          stream: () => context.stream,
+          streamName: context.streamName,
+          hubs: context.hubs,
+          startSeqNum: plan.startSeqNum,
+          end: plan.end,
+          activeToken: plan.activeToken,
+          leaseDurationMs: config.leaseDurationMs,
+          logger: config.logger,
+        },
+        sink,
+      ),
+    responses: context.responses,
+    signal: plan.signal,
     logger: config.logger,
-    onClose: async () => {
-      for (const signal of signals) signal.removeEventListener('abort', onAbort);
-      context.release();
-    },
+    onClose: async () => context.release(),
   });
 }
 

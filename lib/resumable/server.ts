@@ -1,5 +1,4 @@
 // createResumableChat: claim a stream, persist a generation to S2, and serve it as resumable SSE.
-import { setMaxListeners } from 'node:events';
 import {
   AppendInput,
   type AppendSession,
@@ -18,6 +17,7 @@ import { type GenerationReport, readGenerationRecords } from './generation';
 import { StreamHandles } from './handles';
 import { HubRegistry } from './hub';
 import { KnownEnds } from './known-ends';
+import { OpenResponses } from './open-responses';
 import {
   endGenerationDirectly,
   type PersistOutcome,
@@ -47,8 +47,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   const basin = new S2({ accessToken: config.accessToken, endpoints: config.endpoints }).basin(config.basin);
   const handles = new StreamHandles(basin, resolved.connectionIdleMs, logger);
   const shutdown = new AbortController();
-  // Every open response listens on the shutdown signal; hundreds of live tabs are normal, not a leak.
-  setMaxListeners(0, shutdown.signal);
+  /** Every open SSE body: their pings and lifetimes run on two timers in all, and `close()` ends them. */
+  const responses = new OpenResponses(resolved.pingIntervalMs, resolved.maxReplayLifetimeMs);
   const clock = new S2Clock();
   /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
   const localWriters = new Map<string, (fence: ForeignFence) => void>();
@@ -77,21 +77,33 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     }
   };
 
-  /** One handle per request, closed exactly once however the request ends (R20). */
+  /**
+   * One context per request; its handle is opened on first use and closed exactly once however the request
+   * ends (R20). An idle live tail parks it: the hub serves the tail, and a handle per open tab is memory.
+   */
   const open = (streamName: string): StreamContext => {
-    const stream = handles.open(streamName);
+    let handle: S2Stream | undefined;
     let released = false;
     return {
-      stream,
+      get stream(): S2Stream {
+        if (released) throw new Error(`resumable: a released handle of ${streamName} was used`);
+        handle ??= handles.open(streamName);
+        return handle;
+      },
       streamName,
       hubs,
       mode,
       config: resolved,
-      shutdown: shutdown.signal,
+      responses,
+      park: () => {
+        if (handle) release(handle);
+        handle = undefined;
+      },
       release: () => {
         if (released) return;
         released = true;
-        release(stream);
+        if (handle) release(handle);
+        handle = undefined;
       },
       createStream: () => createStream(streamName),
     };
@@ -298,6 +310,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     closed = true;
     // Open SSE responses end cleanly (clients resume elsewhere); running generations finish persisting.
     shutdown.abort();
+    responses.closeAll();
     await Promise.allSettled([...persisting]);
     await handles.close();
   }

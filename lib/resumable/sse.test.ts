@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it, vi } from 'vitest';
-import { eventFrame, eventFrames, SSE_HEADERS, sseResponse } from './sse';
-import type { TailEvent } from './tail';
+import { OpenResponses } from './open-responses';
+import { eventFrame, eventFrames, SSE_HEADERS, sseResponse, type TailReader } from './sse';
 
 function parse(text: string): EventSourceMessage[] {
   const out: EventSourceMessage[] = [];
@@ -10,8 +10,9 @@ function parse(text: string): EventSourceMessage[] {
   return out;
 }
 
-async function* never(signal: AbortSignal): AsyncGenerator<TailEvent[], void, undefined> {
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/** A tail with nothing to say: requests are never answered. */
+function silentTail() {
+  return { request: vi.fn<() => void>(), stop: vi.fn<() => void>() } satisfies TailReader;
 }
 
 describe('SSE frames', () => {
@@ -42,13 +43,11 @@ describe('SSE frames', () => {
 
 describe('sseResponse', () => {
   it('R16: sends pings while idle and closes cleanly after its maximum lifetime', async () => {
-    const stop = new AbortController();
+    const tail = silentTail();
     const onClose = vi.fn(async () => undefined);
     const response = sseResponse({
-      events: never(stop.signal),
-      stop,
-      pingIntervalMs: 20,
-      maxLifetimeMs: 150,
+      tail: () => tail,
+      responses: new OpenResponses(20, 150),
       logger: console,
       onClose,
     });
@@ -58,23 +57,46 @@ describe('sseResponse', () => {
       'x-accel-buffering': 'no',
     });
     const text = await response.text();
-    expect(text).toContain(': ping\n\n');
+    // The opening comment, then at least one from the shared ping timer.
+    expect(text.split(': ping\n\n').length - 1).toBeGreaterThanOrEqual(2);
+    expect(tail.stop).toHaveBeenCalledOnce();
     expect(onClose).toHaveBeenCalledOnce();
   });
 
   it('R20: a cancelled body stops its tail and releases it exactly once', async () => {
-    const stop = new AbortController();
+    const tail = silentTail();
     const onClose = vi.fn(async () => undefined);
     const response = sseResponse({
-      events: never(stop.signal),
-      stop,
-      pingIntervalMs: 1000,
-      maxLifetimeMs: 60_000,
+      tail: () => tail,
+      responses: new OpenResponses(1000, 60_000),
       logger: console,
       onClose,
     });
     await response.body?.cancel();
-    expect(stop.signal.aborted).toBe(true);
+    expect(tail.stop).toHaveBeenCalledOnce();
     expect(onClose).toHaveBeenCalledOnce();
+  });
+
+  it('ends on its signal, and at once when the signal was already aborted', async () => {
+    const responses = new OpenResponses(1000, 60_000);
+    const client = new AbortController();
+    const open = sseResponse({
+      tail: silentTail,
+      responses,
+      signal: client.signal,
+      logger: console,
+      onClose: vi.fn(async () => undefined),
+    });
+    const text = open.text();
+    client.abort();
+    expect(await text).toBe(': ping\n\n');
+    const gone = sseResponse({
+      tail: silentTail,
+      responses,
+      signal: client.signal,
+      logger: console,
+      onClose: vi.fn(async () => undefined),
+    });
+    expect(await gone.text()).toBe(': ping\n\n');
   });
 });

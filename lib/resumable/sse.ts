@@ -1,5 +1,6 @@
 // SSE framing and the streaming Response: event frames with cursor ids, `: ping` comments, a bounded lifetime.
-import type { TailEvent } from './tail';
+import type { OpenResponse, OpenResponses } from './open-responses';
+import type { TailEvent, TailSink } from './tail';
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream',
@@ -31,75 +32,102 @@ export function eventFrames(events: readonly TailEvent[]): string {
   return out;
 }
 
+/** What an SSE body reads: answers each `request()` once through the body's `TailSink`. */
+export interface TailReader {
+  request(): void;
+  /** Ends it now; no answer follows. */
+  stop(): void;
+}
+
 export interface SseResponseOptions {
-  events: AsyncGenerator<TailEvent[], void, undefined>;
-  /** Aborting it ends `events` promptly; the body then closes cleanly. */
-  stop: AbortController;
-  pingIntervalMs: number;
-  maxLifetimeMs: number;
+  /** The events' reader, given the body to answer to. */
+  tail: (sink: TailSink) => TailReader;
+  /** The instance's open bodies: pings, lifetimes and shutdown. */
+  responses: OpenResponses;
+  /** The client went away (e.g. the request's signal): the body ends. */
+  signal?: AbortSignal;
   logger: Pick<Console, 'warn'>;
   /** Called exactly once, however the body ends: completed, cancelled, failed or timed out. */
   onClose: () => Promise<void>;
 }
 
-export function sseResponse(options: SseResponseOptions): Response {
-  const { events, stop } = options;
-  const encoder = new TextEncoder();
-  let ping: ReturnType<typeof setInterval> | undefined;
-  let lifetime: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
-  let cancelled = false;
-  const finish = async () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(ping);
-    clearTimeout(lifetime);
-    stop.abort();
-    await options
+const encoder = new TextEncoder();
+const PING_BYTES = encoder.encode(PING_COMMENT);
+
+/**
+ * The body's source, its tail's sink and an open response of the instance, in one object: an idle live tab
+ * costs this object, its ReadableStream and its tail's few objects, with no timer or promise of its own.
+ */
+class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResponse {
+  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private readonly tail: TailReader;
+  private closed = false;
+  private unregister: (() => void) | undefined;
+  private readonly onAbort = () => this.end();
+
+  constructor(private readonly options: SseResponseOptions) {
+    this.tail = options.tail(this);
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.controller = controller;
+    // An immediate comment flushes the headers, so a client on an idle live tail knows it is connected.
+    controller.enqueue(PING_BYTES);
+    // Ends before serverless limits cut the connection; the client resumes from its cursor (R16).
+    this.unregister = this.options.responses.add(this);
+    const { signal } = this.options;
+    if (signal?.aborted) this.end();
+    else signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  pull(): void {
+    this.tail.request();
+  }
+
+  /** The client went away: the tail stops and the stream is released before this settles. */
+  cancel(): Promise<void> {
+    return this.finish();
+  }
+
+  events(events: TailEvent[]): void {
+    if (!this.closed) this.controller?.enqueue(encoder.encode(eventFrames(events)));
+  }
+
+  /** The client gets its end of stream first; releasing S2 handles never holds the response open. */
+  end(): void {
+    if (this.closed) return;
+    this.controller?.close();
+    void this.finish();
+  }
+
+  failed(err: unknown): void {
+    if (this.closed) return;
+    this.options.logger.warn('resumable: an SSE response failed; the client will resume', err);
+    this.controller?.error(err);
+    void this.finish();
+  }
+
+  ping(): void {
+    if (!this.closed) this.controller?.enqueue(PING_BYTES);
+  }
+
+  expire(): void {
+    this.end();
+  }
+
+  private async finish(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unregister?.();
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.tail.stop();
+    await this.options
       .onClose()
-      .catch((err: unknown) => options.logger.warn('resumable: closing a stream failed', err));
-  };
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      // An immediate comment flushes the headers, so a client on an idle live tail knows it is connected.
-      controller.enqueue(encoder.encode(PING_COMMENT));
-      ping = setInterval(() => {
-        try {
-          controller.enqueue(encoder.encode(PING_COMMENT));
-        } catch {
-          // The body already ended; the interval is being cleared.
-        }
-      }, options.pingIntervalMs);
-      // Ends before serverless limits cut the connection; the client resumes from its cursor (R16).
-      lifetime = setTimeout(() => stop.abort(), options.maxLifetimeMs);
-    },
-    async pull(controller) {
-      let step: IteratorResult<TailEvent[], void>;
-      try {
-        step = await events.next();
-      } catch (err) {
-        if (cancelled) return;
-        options.logger.warn('resumable: an SSE response failed; the client will resume', err);
-        controller.error(err);
-        await finish();
-        return;
-      }
-      // A cancel settles the pending read; the body is gone, so the controller must not be touched.
-      if (cancelled) return;
-      if (step.done) {
-        // The client gets its end of stream first; releasing S2 handles must never hold the response open.
-        controller.close();
-        await finish();
-        return;
-      }
-      controller.enqueue(encoder.encode(eventFrames(step.value)));
-    },
-    async cancel() {
-      cancelled = true;
-      stop.abort();
-      await events.return(undefined);
-      await finish();
-    },
-  });
+      .catch((err: unknown) => this.options.logger.warn('resumable: closing a stream failed', err));
+  }
+}
+
+export function sseResponse(options: SseResponseOptions): Response {
+  const body = new ReadableStream<Uint8Array>(new SseBody(options));
   return new Response(body, { status: 200, headers: SSE_HEADERS });
 }

@@ -7,7 +7,7 @@ import {
 } from '@s2-dev/streamstore';
 import { ReadSessionEndedError } from './errors';
 import { INTERRUPTED_EVENT } from './events';
-import { FEED_CLOSED, RecordFeed } from './feed';
+import { type FeedListener, RecordFeed } from './feed';
 import type { HubRegistry } from './hub';
 import { isActiveToken, type ProtocolRecord, parseToken, terminalRecords } from './protocol';
 
@@ -21,7 +21,8 @@ export type TailEnd =
   | { kind: 'generation'; fromSeqNum: number };
 
 export interface TailRequest {
-  stream: S2Stream;
+  /** The handle for S2 reads and for closing a stale generation; opened only when one is needed. */
+  stream: () => S2Stream;
   streamName: string;
   /** Readers in this process share one hub per stream; without it every tail reads S2 on its own. */
   hubs?: HubRegistry;
@@ -30,7 +31,6 @@ export interface TailRequest {
   /** The generation open at the reading position when the tail starts, if known. */
   activeToken?: string;
   leaseDurationMs: number;
-  signal: AbortSignal;
   logger: Pick<Console, 'warn'>;
 }
 
@@ -41,14 +41,13 @@ export interface TailEvent {
   body: string;
 }
 
-const QUIET = Symbol('quiet');
-
-function raceQuiet<T>(promise: Promise<T>, ms: number): Promise<T | typeof QUIET> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const quiet = new Promise<typeof QUIET>((resolve) => {
-    timer = setTimeout(() => resolve(QUIET), Math.max(0, ms));
-  });
-  return Promise.race([promise, quiet]).finally(() => clearTimeout(timer));
+/** Where a tail's events go: each `request()` is answered by exactly one call, unless the tail was stopped. */
+export interface TailSink {
+  /** A non-empty batch of events, in stream order. */
+  events(events: TailEvent[]): void;
+  /** The end rule fired (after its last events, if any). */
+  end(): void;
+  failed(err: unknown): void;
 }
 
 /**
@@ -106,58 +105,126 @@ function step(record: ProtocolRecord, end: TailEnd, state: TailState): { event?:
   return { event, done: end.kind === 'before' && state.nextSeqNum >= end.seqNum };
 }
 
-/** The stream's events from a cursor, in batches, until the end rule fires or the signal aborts. */
-export async function* tailEvents(request: TailRequest): AsyncGenerator<TailEvent[], void, undefined> {
-  const { end, signal, leaseDurationMs } = request;
-  if (signal.aborted || (end.kind === 'before' && request.startSeqNum >= end.seqNum)) return;
-  const feed = new RecordFeed({
-    stream: request.stream,
-    streamName: request.streamName,
-    hubs: request.hubs,
-    startSeqNum: request.startSeqNum,
-    createHub: end.kind !== 'before',
-  });
-  // Closing the feed settles a pending read, so an abort never waits for the next record.
-  const onAbort = () => feed.close();
-  signal.addEventListener('abort', onAbort, { once: true });
-  const state: TailState = { active: request.activeToken, nextSeqNum: request.startSeqNum };
-  let quietSince = Date.now();
-  let pending: Promise<ProtocolRecord[] | typeof FEED_CLOSED> | undefined;
-  try {
-    for (;;) {
-      if (signal.aborted) return;
-      pending ??= feed.next();
-      const result = state.active
-        ? await raceQuiet(pending, leaseDurationMs - (Date.now() - quietSince))
-        : await pending;
-      if (result === QUIET) {
-        if (state.active) {
-          await closeStaleGeneration(request.stream, state.active, state.nextSeqNum, request.logger);
-        }
-        quietSince = Date.now();
-        continue;
-      }
-      pending = undefined;
-      if (result === FEED_CLOSED) {
-        if (signal.aborted) return;
-        throw new ReadSessionEndedError();
-      }
-      quietSince = Date.now();
-      const events: TailEvent[] = [];
-      for (const record of result) {
-        const { event, done } = step(record, end, state);
-        if (event) events.push(event);
-        if (done) {
-          if (events.length > 0) yield events;
-          return;
-        }
-      }
-      if (events.length > 0) yield events;
+/**
+ * The stream's events from a cursor, in batches, until the end rule fires or `stop()`. Pull-driven (one batch
+ * per request, so a slow client is never sent more than it reads) but not promise-driven: a tail that waits
+ * for records holds no pending promise or suspended frame, which is most of what an idle live tab costs.
+ */
+export class Tail implements FeedListener {
+  private readonly feed: RecordFeed;
+  private readonly state: TailState;
+  private requested = false;
+  private stopped = false;
+  /** When the tail last got records (or closed a stale generation): a lease of quiet after it, it acts. */
+  private quietSince = Date.now();
+  private quietTimer: ReturnType<typeof setTimeout> | undefined;
+  private closingStale = false;
+
+  constructor(
+    private readonly tail: TailRequest,
+    private readonly sink: TailSink,
+  ) {
+    this.state = { active: tail.activeToken, nextSeqNum: tail.startSeqNum };
+    this.feed = new RecordFeed(
+      {
+        stream: tail.stream,
+        streamName: tail.streamName,
+        hubs: tail.hubs,
+        startSeqNum: tail.startSeqNum,
+        createHub: tail.end.kind !== 'before',
+      },
+      this,
+    );
+  }
+
+  /** Asks for the next batch of events. */
+  request(): void {
+    if (this.stopped) return;
+    const { end, startSeqNum } = this.tail;
+    if (end.kind === 'before' && startSeqNum >= end.seqNum) {
+      this.finish(() => this.sink.end());
+      return;
     }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    // Fire and forget: the SDK's cancel can wait on a read that only ends with the session, and awaiting it
-    // here would keep the response from ever ending (R19, R20). The handle is closed by its owner.
-    feed.close();
+    this.requested = true;
+    this.feed.request();
+    this.watchQuiet();
+  }
+
+  /** Ends the tail now: no sink call follows. The handle is closed by its owner. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.requested = false;
+    clearTimeout(this.quietTimer);
+    // Fire and forget: the SDK's cancel can wait on a read that only ends with the session (R19, R20).
+    this.feed.close();
+  }
+
+  records(records: ProtocolRecord[]): void {
+    if (this.stopped) return;
+    this.quietSince = Date.now();
+    const events: TailEvent[] = [];
+    for (const record of records) {
+      const { event, done } = step(record, this.tail.end, this.state);
+      if (event) events.push(event);
+      if (done) {
+        this.finish(() => {
+          if (events.length > 0) this.sink.events(events);
+          this.sink.end();
+        });
+        return;
+      }
+    }
+    if (events.length === 0) {
+      // Only fences or heartbeats: keep reading for this request.
+      this.feed.request();
+      this.watchQuiet();
+      return;
+    }
+    this.requested = false;
+    this.sink.events(events);
+  }
+
+  ended(): void {
+    this.finish(() => this.sink.failed(new ReadSessionEndedError()));
+  }
+
+  failed(err: unknown): void {
+    this.finish(() => this.sink.failed(err));
+  }
+
+  private finish(report: () => void): void {
+    if (this.stopped) return;
+    this.stop();
+    report();
+  }
+
+  /**
+   * While a request waits on an open generation, its writer must show signs of life within a lease; a timer
+   * checks once the lease since the last records is up (records meanwhile only move the deadline).
+   */
+  private watchQuiet(): void {
+    if (!this.requested || this.stopped || !this.state.active || this.quietTimer !== undefined) return;
+    const wait = this.tail.leaseDurationMs - (Date.now() - this.quietSince);
+    this.quietTimer = setTimeout(() => this.onQuiet(), Math.max(0, wait));
+  }
+
+  private onQuiet(): void {
+    this.quietTimer = undefined;
+    if (!this.requested || this.stopped || this.closingStale) return;
+    const token = this.state.active;
+    if (!token) return;
+    if (Date.now() - this.quietSince < this.tail.leaseDurationMs) {
+      this.watchQuiet();
+      return;
+    }
+    this.closingStale = true;
+    void closeStaleGeneration(this.tail.stream(), token, this.state.nextSeqNum, this.tail.logger).finally(
+      () => {
+        this.closingStale = false;
+        this.quietSince = Date.now();
+        this.watchQuiet();
+      },
+    );
   }
 }
