@@ -133,21 +133,36 @@ export async function scaleDirect(ctx: BenchContext): Promise<ScaleRun> {
   return finish(ctx, turns, watchers);
 }
 
-/** (b): every subscriber tails its chat before the turns start, as open tabs do; idle RSS is measured then. */
-export async function scaleResumable(ctx: BenchContext): Promise<{ run: ScaleRun; idle: IdleMemory }> {
+/**
+ * (b): every subscriber tails its chat before the turns start, as open tabs do; idle memory is measured then.
+ * As for (c), whose figure leaves out each turn's first connection (its producer), the per-subscriber figure
+ * is that of the others: one more idle tab on a chat that already has one. The first tabs, which also start
+ * each chat's shared read session, are measured on their own.
+ */
+export async function scaleResumable(
+  ctx: BenchContext,
+): Promise<{ run: ScaleRun; idle: IdleMemory; firstIdle: IdleMemory }> {
   const turns = scaleTurns(ctx, 'scale-b', (i) => `scale question ${i}`);
-  const before = await settledMemory(ctx, ctx.servers.s2.pid);
   const watchers: Watcher[] = [];
-  const slots = turns.flatMap((turn) => Array.from({ length: perTurn(ctx) }, () => turn));
-  await inBatches(slots, OPEN_BATCH, async (turn) => {
+  const subscribe = async (turn: TurnSpec) => {
     const connection = ctx.target.subscribeB(turn.id, 0, true);
     watchers.push({ turn, connection, late: false });
     await connection.opened;
-  });
+  };
+  const start = await settledMemory(ctx, ctx.servers.s2.pid);
+  await inBatches(turns, OPEN_BATCH, subscribe);
   await sleep(1000);
-  const idle = perSubscriber(before, await settledMemory(ctx, ctx.servers.s2.pid), slots.length);
+  const before = await settledMemory(ctx, ctx.servers.s2.pid);
+  const others = turns.flatMap((turn) => Array.from({ length: perTurn(ctx) - 1 }, () => turn));
+  await inBatches(others, OPEN_BATCH, subscribe);
+  await sleep(1000);
+  const idle = perSubscriber(before, await settledMemory(ctx, ctx.servers.s2.pid), others.length);
   await Promise.all(turns.map((turn) => ctx.target.postResumable(turn)));
-  return { run: await finish(ctx, turns, watchers), idle };
+  return {
+    run: await finish(ctx, turns, watchers),
+    idle,
+    firstIdle: perSubscriber(start, before, turns.length),
+  };
 }
 
 /**

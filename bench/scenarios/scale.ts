@@ -60,6 +60,17 @@ export async function scaleScenario(ctx: BenchContext): Promise<Metric[]> {
         )
       : reported(`live heap per idle subscriber ${BASELINE_LABEL.b}, app`, ours.idle.appHeap / KIB, 'KiB'),
     reported(`RSS per idle subscriber ${BASELINE_LABEL.b}, local S2`, ours.idle.store / KIB, 'KiB'),
+    // A chat's first tab also starts its shared S2 read session; (c) has no such figure (its producer).
+    reported(
+      `live heap per chat's first idle subscriber ${BASELINE_LABEL.b}, app`,
+      ours.firstIdle.appHeap / KIB,
+      'KiB',
+    ),
+    reported(
+      `RSS per chat's first idle subscriber ${BASELINE_LABEL.b}, local S2`,
+      ours.firstIdle.store / KIB,
+      'KiB',
+    ),
   ];
   if (vercel) {
     metrics.push(

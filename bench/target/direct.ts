@@ -1,12 +1,16 @@
 // Baseline (a): the Anthropic SDK stream piped straight to SSE, nothing persisted. The upper limit.
 import type { ServerResponse } from 'node:http';
 import { drained } from '../../local/s2/http/http-io';
-import { clientGone, SSE_HEADERS } from './node-response';
+import { SSE_HEADERS } from './node-response';
 import { frameOf, type TurnSpec, type Upstreams } from './upstream';
 
-export async function directTurn(res: ServerResponse, upstreams: Upstreams, spec: TurnSpec): Promise<void> {
-  // Without persistence a client that leaves takes the reply with it: the upstream is aborted.
-  const signal = clientGone(res);
+/** Without persistence a client that leaves takes the reply with it: `signal` aborts the upstream. */
+export async function directTurn(
+  res: ServerResponse,
+  upstreams: Upstreams,
+  spec: TurnSpec,
+  signal: AbortSignal,
+): Promise<void> {
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
   let index = 0;

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { createResumableChat, type ResumableChat } from '../../lib/resumable';
 import { type Batching, DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS } from '../harness/defaults';
-import { clientGone, sendJson, sendWebResponse } from './node-response';
+import { sendJson, sendWebResponse } from './node-response';
 import { PendingWork } from './pending';
 import type { TurnSpec, Upstreams } from './upstream';
 
@@ -54,14 +54,14 @@ export class ResumableTarget {
     await sendWebResponse(res, response);
   }
 
-  async stream(res: ServerResponse, params: URLSearchParams): Promise<void> {
+  async stream(res: ServerResponse, params: URLSearchParams, signal: AbortSignal): Promise<void> {
     const id = params.get('id');
     if (!id) return sendJson(res, 400, { error: 'id is required' });
     const from = params.get('from');
     const response = await this.chat(batchingFrom(params)).replay(`chat-${id}`, {
       fromSeqNum: from === null ? undefined : Number(from),
       live: params.get('live') === '1',
-      signal: clientGone(res),
+      signal,
     });
     await sendWebResponse(res, response);
   }

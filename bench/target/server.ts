@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { directTurn } from './direct';
-import { readJsonBody, sendJson } from './node-response';
+import { clientGone, readJsonBody, sendJson } from './node-response';
 import { batchingFrom, ResumableTarget } from './resumable';
 import { parseTurnSpec, type TurnSpec, Upstreams } from './upstream';
 import { VercelTarget } from './vercel';
@@ -38,13 +38,16 @@ function received(body: unknown): TurnSpec {
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const key = `${req.method} ${url.pathname}`;
+  // Every request gets a signal for its client leaving, as every Next route handler's `request.signal`
+  // exists whether the route reads it or not: each baseline's memory per connection includes one.
+  const signal = clientGone(res);
   switch (key) {
     case 'POST /a/turn':
-      return directTurn(res, upstreams, received(await readJsonBody(req)));
+      return directTurn(res, upstreams, received(await readJsonBody(req)), signal);
     case 'POST /b/turn':
       return resumable.turn(res, received(await readJsonBody(req)), batchingFrom(url.searchParams));
     case 'GET /b/stream':
-      return resumable.stream(res, url.searchParams);
+      return resumable.stream(res, url.searchParams, signal);
     case 'POST /c/turn':
       if (!vercel) return sendJson(res, 503, { error: 'no redis' });
       return vercel.turn(res, received(await readJsonBody(req)));

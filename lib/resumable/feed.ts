@@ -3,14 +3,14 @@ import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
 import type { HubListener, HubReader, HubRegistry, StreamHub } from './hub';
 import { decodeRecord, type ProtocolRecord } from './protocol';
 
-export interface FeedOptions {
-  /** The handle for a private read session; opened only if the hub cannot serve this reader. */
-  stream: () => S2Stream;
+/** Where a feed reads from. */
+export interface FeedSource {
+  /** Holds the handle for a private read session; opened only if the hub cannot serve this reader. */
+  handle: { readonly stream: S2Stream };
   streamName: string;
+  /** Readers in this process share one hub per stream; without it every reader reads S2 on its own. */
   hubs?: HubRegistry;
   startSeqNum: number;
-  /** May this reader start a hub (and its shared session)? One-off reads of an idle stream do not. */
-  createHub: boolean;
 }
 
 /** Where a feed's records go: each `request()` is answered by exactly one call, unless the feed is closed. */
@@ -39,11 +39,13 @@ export class RecordFeed implements HubListener {
   private reading = false;
   private closed = false;
 
+  /** `createHub`: may this reader start a hub (and its shared session)? One-off reads of an idle stream do not. */
   constructor(
-    private readonly options: FeedOptions,
+    private readonly source: FeedSource,
+    private readonly createHub: boolean,
     private readonly listener: FeedListener,
   ) {
-    this.position = options.startSeqNum;
+    this.position = source.startSeqNum;
   }
 
   /** Asks for the next records, in order; answered once through the listener. */
@@ -75,7 +77,7 @@ export class RecordFeed implements HubListener {
 
   private serve(): void {
     if (this.closed || !this.wanted || this.reading) return;
-    if (!this.hubReader && !this.own) this.join(this.options.createHub);
+    if (!this.hubReader && !this.own) this.join(this.createHub);
     const { hub, hubReader } = this;
     if (hub && hubReader) {
       const result = hub.take(hubReader);
@@ -106,9 +108,9 @@ export class RecordFeed implements HubListener {
     try {
       let own = this.own;
       if (!own) {
-        const session = await this.options
-          .stream()
-          .readSession({ start: { from: { seqNum: this.position } } });
+        const session = await this.source.handle.stream.readSession({
+          start: { from: { seqNum: this.position } },
+        });
         own = session.getReader();
         if (this.closed) {
           void own.cancel().catch(() => undefined);
@@ -144,7 +146,7 @@ export class RecordFeed implements HubListener {
   }
 
   private join(create: boolean): boolean {
-    const { hubs, streamName } = this.options;
+    const { hubs, streamName } = this.source;
     if (!hubs) return false;
     const hub = create ? hubs.open(streamName) : hubs.find(streamName);
     const reader = hub?.attach(this.position, this);

@@ -1,14 +1,11 @@
 // Read paths: which records a replay serves, from which cursor, until when, and with which status.
-import type { S2Stream } from '@s2-dev/streamstore';
-import type { ResolvedConfig } from './config';
 import { InvalidCursorError } from './errors';
-import type { HubRegistry } from './hub';
-import type { OpenResponses } from './open-responses';
 import { decodeRecord } from './protocol';
 import { sseResponse } from './sse';
 import { readStreamState } from './state';
+import type { StreamContext } from './stream-context';
 import { Tail, type TailEnd } from './tail';
-import type { ReplayOptions, ResumableMode } from './types';
+import type { ReplayOptions } from './types';
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const satisfies Record<string, string>;
 
@@ -18,27 +15,6 @@ export function errorResponse(status: number, type: string, message: string): Re
 
 export function noContent(): Response {
   return new Response(null, { status: 204, headers: NO_STORE });
-}
-
-export interface StreamContext {
-  /** The request's S2 handle, opened on first use. */
-  readonly stream: S2Stream;
-  streamName: string;
-  /** The instance's per-stream hubs, shared by every reader in this process. */
-  hubs: HubRegistry;
-  mode: ResumableMode;
-  config: ResolvedConfig;
-  /** The instance's open SSE bodies. */
-  responses: OpenResponses;
-  /** Hands the open handle (if any) back; the next use of `stream` opens another. */
-  park: () => void;
-  /**
-   * Releases the stream handle once the response (or its planning) is over. The close runs in the
-   * background: nothing a client waits for depends on it, and the instance's `close()` waits for it.
-   */
-  release: () => void;
-  /** Creates the stream, for basins that do not create streams on first use. */
-  createStream: () => Promise<void>;
 }
 
 export interface EventStreamPlan {
@@ -53,25 +29,22 @@ export function eventStreamResponse(context: StreamContext, plan: EventStreamPla
   const { config } = context;
   // A tail served by the hub never touches its own handle; one that must read S2 opens it again.
   context.park();
+  const tail = new Tail({
+    handle: context,
+    streamName: context.streamName,
+    hubs: context.hubs,
+    startSeqNum: plan.startSeqNum,
+    end: plan.end,
+    activeToken: plan.activeToken,
+    leaseDurationMs: config.leaseDurationMs,
+    logger: config.logger,
+  });
   return sseResponse({
-    tail: (sink) =>
-      new Tail(
-        {
-          stream: () => context.stream,
-          streamName: context.streamName,
-          hubs: context.hubs,
-          startSeqNum: plan.startSeqNum,
-          end: plan.end,
-          activeToken: plan.activeToken,
-          leaseDurationMs: config.leaseDurationMs,
-          logger: config.logger,
-        },
-        sink,
-      ),
+    tail,
     responses: context.responses,
     signal: plan.signal,
     logger: config.logger,
-    onClose: async () => context.release(),
+    owner: context,
   });
 }
 

@@ -25,9 +25,10 @@ import {
   trimFinishedSingleUse,
 } from './persist';
 import { decodeAppended, terminalRecords } from './protocol';
-import { errorResponse, eventStreamResponse, replayResponse, type StreamContext } from './replay';
+import { errorResponse, eventStreamResponse, replayResponse } from './replay';
 import { releaseSource } from './source';
 import { readStreamState } from './state';
+import { type InstanceParts, StreamContext } from './stream-context';
 import { closeStaleGeneration } from './tail';
 import type {
   EventSource,
@@ -77,37 +78,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     }
   };
 
-  /**
-   * One context per request; its handle is opened on first use and closed exactly once however the request
-   * ends (R20). An idle live tail parks it: the hub serves the tail, and a handle per open tab is memory.
-   */
-  const open = (streamName: string): StreamContext => {
-    let handle: S2Stream | undefined;
-    let released = false;
-    return {
-      get stream(): S2Stream {
-        if (released) throw new Error(`resumable: a released handle of ${streamName} was used`);
-        handle ??= handles.open(streamName);
-        return handle;
-      },
-      streamName,
-      hubs,
-      mode,
-      config: resolved,
-      responses,
-      park: () => {
-        if (handle) release(handle);
-        handle = undefined;
-      },
-      release: () => {
-        if (released) return;
-        released = true;
-        if (handle) release(handle);
-        handle = undefined;
-      },
-      createStream: () => createStream(streamName),
-    };
-  };
+  const instance: InstanceParts = { handles, hubs, mode, config: resolved, responses, createStream };
+  const open = (streamName: string) => new StreamContext(instance, streamName);
 
   const accepted = () => new Response(null, { status: 202, headers: { 'Cache-Control': 'no-store' } });
 
@@ -201,7 +173,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         leaseDurationMs: resolved.leaseDurationMs,
         now: () => clock.now(),
         onAck: (ack) => clock.observe(ack.end.timestamp),
-        createStream: context.createStream,
+        createStream: () => context.createStream(),
         knownEnd: mode === 'single-use' ? undefined : knownEnds.take(streamName),
         newStream: options.newStream,
         append: claimSession.append,

@@ -12,7 +12,7 @@ function parse(text: string): EventSourceMessage[] {
 
 /** A tail with nothing to say: requests are never answered. */
 function silentTail() {
-  return { request: vi.fn<() => void>(), stop: vi.fn<() => void>() } satisfies TailReader;
+  return { open: vi.fn(), request: vi.fn<() => void>(), stop: vi.fn<() => void>() } satisfies TailReader;
 }
 
 describe('SSE frames', () => {
@@ -44,12 +44,12 @@ describe('SSE frames', () => {
 describe('sseResponse', () => {
   it('R16: sends pings while idle and closes cleanly after its maximum lifetime', async () => {
     const tail = silentTail();
-    const onClose = vi.fn(async () => undefined);
+    const owner = { release: vi.fn() };
     const response = sseResponse({
-      tail: () => tail,
+      tail,
       responses: new OpenResponses(20, 150),
       logger: console,
-      onClose,
+      owner,
     });
     expect(Object.fromEntries(response.headers)).toMatchObject({
       'content-type': SSE_HEADERS['Content-Type'],
@@ -60,42 +60,42 @@ describe('sseResponse', () => {
     // The opening comment, then at least one from the shared ping timer.
     expect(text.split(': ping\n\n').length - 1).toBeGreaterThanOrEqual(2);
     expect(tail.stop).toHaveBeenCalledOnce();
-    expect(onClose).toHaveBeenCalledOnce();
+    expect(owner.release).toHaveBeenCalledOnce();
   });
 
   it('R20: a cancelled body stops its tail and releases it exactly once', async () => {
     const tail = silentTail();
-    const onClose = vi.fn(async () => undefined);
+    const owner = { release: vi.fn() };
     const response = sseResponse({
-      tail: () => tail,
+      tail,
       responses: new OpenResponses(1000, 60_000),
       logger: console,
-      onClose,
+      owner,
     });
     await response.body?.cancel();
     expect(tail.stop).toHaveBeenCalledOnce();
-    expect(onClose).toHaveBeenCalledOnce();
+    expect(owner.release).toHaveBeenCalledOnce();
   });
 
   it('ends on its signal, and at once when the signal was already aborted', async () => {
     const responses = new OpenResponses(1000, 60_000);
     const client = new AbortController();
     const open = sseResponse({
-      tail: silentTail,
+      tail: silentTail(),
       responses,
       signal: client.signal,
       logger: console,
-      onClose: vi.fn(async () => undefined),
+      owner: { release: vi.fn() },
     });
     const text = open.text();
     client.abort();
     expect(await text).toBe(': ping\n\n');
     const gone = sseResponse({
-      tail: silentTail,
+      tail: silentTail(),
       responses,
       signal: client.signal,
       logger: console,
-      onClose: vi.fn(async () => undefined),
+      owner: { release: vi.fn() },
     });
     expect(await gone.text()).toBe(': ping\n\n');
   });

@@ -32,23 +32,23 @@ export function eventFrames(events: readonly TailEvent[]): string {
   return out;
 }
 
-/** What an SSE body reads: answers each `request()` once through the body's `TailSink`. */
+/** What an SSE body reads: once opened, answers each `request()` once through the body's `TailSink`. */
 export interface TailReader {
+  open(sink: TailSink): void;
   request(): void;
   /** Ends it now; no answer follows. */
   stop(): void;
 }
 
 export interface SseResponseOptions {
-  /** The events' reader, given the body to answer to. */
-  tail: (sink: TailSink) => TailReader;
+  tail: TailReader;
   /** The instance's open bodies: pings, lifetimes and shutdown. */
   responses: OpenResponses;
   /** The client went away (e.g. the request's signal): the body ends. */
   signal?: AbortSignal;
   logger: Pick<Console, 'warn'>;
-  /** Called exactly once, however the body ends: completed, cancelled, failed or timed out. */
-  onClose: () => Promise<void>;
+  /** Released exactly once, however the body ends: completed, cancelled, failed or timed out. */
+  owner: { release(): void };
 }
 
 const encoder = new TextEncoder();
@@ -60,13 +60,12 @@ const PING_BYTES = encoder.encode(PING_COMMENT);
  */
 class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResponse {
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  private readonly tail: TailReader;
   private closed = false;
   private unregister: (() => void) | undefined;
   private readonly onAbort = () => this.end();
 
   constructor(private readonly options: SseResponseOptions) {
-    this.tail = options.tail(this);
+    options.tail.open(this);
   }
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
@@ -81,7 +80,7 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
   }
 
   pull(): void {
-    this.tail.request();
+    this.options.tail.request();
   }
 
   /** The client went away: the tail stops and the stream is released before this settles. */
@@ -120,10 +119,12 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
     this.closed = true;
     this.unregister?.();
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.tail.stop();
-    await this.options
-      .onClose()
-      .catch((err: unknown) => this.options.logger.warn('resumable: closing a stream failed', err));
+    this.options.tail.stop();
+    try {
+      this.options.owner.release();
+    } catch (err) {
+      this.options.logger.warn('resumable: closing a stream failed', err);
+    }
   }
 }
 

@@ -7,9 +7,9 @@ import {
 } from '@s2-dev/streamstore';
 import { ReadSessionEndedError } from './errors';
 import { INTERRUPTED_EVENT } from './events';
-import { type FeedListener, RecordFeed } from './feed';
-import type { HubRegistry } from './hub';
+import { type FeedListener, type FeedSource, RecordFeed } from './feed';
 import { isActiveToken, type ProtocolRecord, parseToken, terminalRecords } from './protocol';
+import type { TailReader } from './sse';
 
 /** Where a tail stops. */
 export type TailEnd =
@@ -20,13 +20,7 @@ export type TailEnd =
   /** At the first fence after the opening fence at `fromSeqNum`: that generation's end or a takeover. */
   | { kind: 'generation'; fromSeqNum: number };
 
-export interface TailRequest {
-  /** The handle for S2 reads and for closing a stale generation; opened only when one is needed. */
-  stream: () => S2Stream;
-  streamName: string;
-  /** Readers in this process share one hub per stream; without it every tail reads S2 on its own. */
-  hubs?: HubRegistry;
-  startSeqNum: number;
+export interface TailRequest extends FeedSource {
   end: TailEnd;
   /** The generation open at the reading position when the tail starts, if known. */
   activeToken?: string;
@@ -105,13 +99,20 @@ function step(record: ProtocolRecord, end: TailEnd, state: TailState): { event?:
   return { event, done: end.kind === 'before' && state.nextSeqNum >= end.seqNum };
 }
 
+const UNOPENED: TailSink = {
+  events: () => undefined,
+  end: () => undefined,
+  failed: () => undefined,
+};
+
 /**
  * The stream's events from a cursor, in batches, until the end rule fires or `stop()`. Pull-driven (one batch
  * per request, so a slow client is never sent more than it reads) but not promise-driven: a tail that waits
  * for records holds no pending promise or suspended frame, which is most of what an idle live tab costs.
  */
-export class Tail implements FeedListener {
+export class Tail implements FeedListener, TailReader {
   private readonly feed: RecordFeed;
+  private sink: TailSink = UNOPENED;
   private readonly state: TailState;
   private requested = false;
   private stopped = false;
@@ -120,21 +121,14 @@ export class Tail implements FeedListener {
   private quietTimer: ReturnType<typeof setTimeout> | undefined;
   private closingStale = false;
 
-  constructor(
-    private readonly tail: TailRequest,
-    private readonly sink: TailSink,
-  ) {
+  constructor(private readonly tail: TailRequest) {
     this.state = { active: tail.activeToken, nextSeqNum: tail.startSeqNum };
-    this.feed = new RecordFeed(
-      {
-        stream: tail.stream,
-        streamName: tail.streamName,
-        hubs: tail.hubs,
-        startSeqNum: tail.startSeqNum,
-        createHub: tail.end.kind !== 'before',
-      },
-      this,
-    );
+    this.feed = new RecordFeed(tail, tail.end.kind !== 'before', this);
+  }
+
+  /** Where the answers go; before this, requests are not answered. */
+  open(sink: TailSink): void {
+    this.sink = sink;
   }
 
   /** Asks for the next batch of events. */
@@ -219,12 +213,15 @@ export class Tail implements FeedListener {
       return;
     }
     this.closingStale = true;
-    void closeStaleGeneration(this.tail.stream(), token, this.state.nextSeqNum, this.tail.logger).finally(
-      () => {
-        this.closingStale = false;
-        this.quietSince = Date.now();
-        this.watchQuiet();
-      },
-    );
+    void closeStaleGeneration(
+      this.tail.handle.stream,
+      token,
+      this.state.nextSeqNum,
+      this.tail.logger,
+    ).finally(() => {
+      this.closingStale = false;
+      this.quietSince = Date.now();
+      this.watchQuiet();
+    });
   }
 }
