@@ -1,5 +1,9 @@
-// `npx tsx --expose-gc bench/experiments/idle-heap.ts [subscribers] [streams]`: what one idle live subscriber
-// keeps on the heap, by constructor, from two heap snapshots around opening them (local S2 in its own process).
+// What one idle live subscriber keeps on the heap, by constructor, from heap snapshots around opening them.
+// Local S2 runs in its own process. Run this bundled, as the bench's target runs: tsx compiles with esbuild's
+// `keepNames`, which gives every closure our code creates a property store (about 200 B each):
+//   npx esbuild bench/experiments/idle-heap.ts --bundle --platform=node --format=esm --packages=external \
+//     --outfile=node_modules/.cache/idle-heap.mjs
+//   node --expose-gc node_modules/.cache/idle-heap.mjs [subscribers] [streams]
 import { setMaxListeners } from 'node:events';
 import { getHeapSnapshot } from 'node:v8';
 import { spawnLocalS2 } from '../harness/local-s2-process';
