@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type OpenResponse, OpenResponses } from './open-responses';
 
 function body() {
@@ -6,52 +6,49 @@ function body() {
 }
 
 describe('OpenResponses', () => {
-  it('pings every open body on one interval and expires each at its own lifetime, in order', () => {
+  beforeEach(() => {
     vi.useFakeTimers();
-    try {
-      const responses = new OpenResponses(10, 100);
-      const first = body();
-      const second = body();
-      responses.add(first);
-      vi.advanceTimersByTime(40);
-      const removeSecond = responses.add(second);
-      vi.advanceTimersByTime(20);
-      expect(first.ping).toHaveBeenCalledTimes(6);
-      expect(second.ping).toHaveBeenCalledTimes(2);
-      vi.advanceTimersByTime(40);
-      expect(first.expire).toHaveBeenCalledOnce();
-      expect(second.expire).not.toHaveBeenCalled();
-      vi.advanceTimersByTime(39);
-      expect(second.expire).not.toHaveBeenCalled();
-      vi.advanceTimersByTime(1);
-      expect(second.expire).toHaveBeenCalledOnce();
-      // Expired bodies are gone: no more pings, and no timer is left.
-      vi.advanceTimersByTime(50);
-      expect(second.ping).toHaveBeenCalledTimes(10);
-      expect(vi.getTimerCount()).toBe(0);
-      removeSecond();
-    } finally {
-      vi.useRealTimers();
-    }
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('pings every open body on one interval and expires each at its own lifetime, in order', () => {
+    const responses = new OpenResponses(10, 100);
+    const first = body();
+    const second = body();
+    responses.add(first);
+    vi.advanceTimersByTime(40);
+    const removeSecond = responses.add(second);
+    vi.advanceTimersByTime(20);
+    expect(first.ping).toHaveBeenCalledTimes(6);
+    expect(second.ping).toHaveBeenCalledTimes(2);
+    vi.advanceTimersByTime(40);
+    expect(first.expire).toHaveBeenCalledOnce();
+    expect(second.expire).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(39);
+    expect(second.expire).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(second.expire).toHaveBeenCalledOnce();
+    // Expired bodies are gone: no more pings, and no timer is left.
+    vi.advanceTimersByTime(50);
+    expect(second.ping).toHaveBeenCalledTimes(10);
+    expect(vi.getTimerCount()).toBe(0);
+    removeSecond();
   });
 
   it('a removed body is neither pinged nor expired, and the last one out clears both timers', () => {
-    vi.useFakeTimers();
-    try {
-      const responses = new OpenResponses(10, 100);
-      const gone = body();
-      const stays = body();
-      const remove = responses.add(gone);
-      responses.add(stays);
-      remove();
-      vi.advanceTimersByTime(100);
-      expect(gone.ping).not.toHaveBeenCalled();
-      expect(gone.expire).not.toHaveBeenCalled();
-      expect(stays.expire).toHaveBeenCalledOnce();
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    const responses = new OpenResponses(10, 100);
+    const gone = body();
+    const stays = body();
+    const remove = responses.add(gone);
+    responses.add(stays);
+    remove();
+    vi.advanceTimersByTime(100);
+    expect(gone.ping).not.toHaveBeenCalled();
+    expect(gone.expire).not.toHaveBeenCalled();
+    expect(stays.expire).toHaveBeenCalledOnce();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('closeAll expires every open body and every later one at once', () => {

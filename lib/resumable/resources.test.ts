@@ -32,6 +32,8 @@ function trackHandles() {
   });
   return {
     opened,
+    /** Handles opened and not yet closed. */
+    open: () => opened.filter((handle) => !closes.has(handle)),
     /** Waits until every handle opened so far was closed, then checks each was closed exactly once. */
     async expectAllClosedOnce() {
       await vi.waitFor(() => expect(opened.every((handle) => closes.has(handle))).toBe(true), {
@@ -100,6 +102,25 @@ describe('handles', () => {
     } finally {
       connections.restore();
     }
+  });
+
+  it('idle live tails hold no S2 handle of their own: the hub of their stream holds the only one', async () => {
+    const handles = trackHandles();
+    const chat = s2.chat({ mode: 'session', connectionIdleMs: 0 });
+    const name = uniqueStream();
+    const tabs = await Promise.all([1, 2, 3].map(() => chat.replay(name, { live: true })));
+    const readers = tabs.map((tab) => new SseReader(tab));
+    // Past the opening comment, each tail waits on the hub, which reads S2 for all three.
+    for (const reader of readers) await reader.until((r) => r.comments.length > 0);
+    // Each request opened a handle to plan its response; once the response started, it was closed.
+    await vi.waitFor(() => expect(handles.open().length).toBe(1));
+    expect(handles.opened.length).toBe(4);
+    // The tails still follow the stream, through the hub.
+    await chat.makeResumable(name, paced(messageEvents(['after']), 0), { delivery: 'replay' });
+    for (const reader of readers) await reader.until((r) => r.frames.at(-1)?.event === 'message_stop');
+    await Promise.all(readers.map((reader) => reader.cancel()));
+    await chat.close();
+    await handles.expectAllClosedOnce();
   });
 
   it('R20: every path closes each S2 handle exactly once', async () => {

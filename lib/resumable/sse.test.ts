@@ -80,23 +80,11 @@ describe('sseResponse', () => {
   it('ends on its signal, and at once when the signal was already aborted', async () => {
     const responses = new OpenResponses(1000, 60_000);
     const client = new AbortController();
-    const open = sseResponse({
-      tail: silentTail(),
-      responses,
-      signal: client.signal,
-      logger: console,
-      owner: { release: vi.fn() },
-    });
-    const text = open.text();
+    const open = (signal: AbortSignal) =>
+      sseResponse({ tail: silentTail(), responses, signal, logger: console, owner: { release: vi.fn() } });
+    const text = open(client.signal).text();
     client.abort();
     expect(await text).toBe(': ping\n\n');
-    const gone = sseResponse({
-      tail: silentTail(),
-      responses,
-      signal: client.signal,
-      logger: console,
-      owner: { release: vi.fn() },
-    });
-    expect(await gone.text()).toBe(': ping\n\n');
+    expect(await open(client.signal).text()).toBe(': ping\n\n');
   });
 });
