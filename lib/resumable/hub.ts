@@ -241,11 +241,24 @@ export class StreamHub {
 
   /** Wakes every waiting reader once; one that takes nothing again waits again. */
   private wake(): void {
-    for (const reader of this.takeWaiters()) reader.listener.wake();
+    for (const reader of this.takeWaiters()) this.tell(reader, () => reader.listener.wake());
   }
 
   private fail(err: unknown): void {
-    for (const reader of this.takeWaiters()) reader.listener.fail(err);
+    for (const reader of this.takeWaiters()) this.tell(reader, () => reader.listener.fail(err));
+  }
+
+  /**
+   * A reader's listener runs its response's code; one that throws must not keep the others from being
+   * woken (a wake runs from a timer, where a throw would end the process). It fails alone.
+   */
+  private tell(reader: HubReader, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.deps.logger.warn('resumable: a reader failed', err);
+      this.detach(reader);
+    }
   }
 
   private takeWaiters(): HubReader[] {

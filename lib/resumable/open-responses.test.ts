@@ -14,7 +14,7 @@ describe('OpenResponses', () => {
   });
 
   it('pings every open body on one interval and expires each at its own lifetime, in order', () => {
-    const responses = new OpenResponses(10, 100);
+    const responses = new OpenResponses(10, 100, console);
     const first = body();
     const second = body();
     responses.add(first);
@@ -38,7 +38,7 @@ describe('OpenResponses', () => {
   });
 
   it('a removed body is neither pinged nor expired, and the last one out clears both timers', () => {
-    const responses = new OpenResponses(10, 100);
+    const responses = new OpenResponses(10, 100, console);
     const gone = body();
     const stays = body();
     const remove = responses.add(gone);
@@ -51,8 +51,27 @@ describe('OpenResponses', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('a body that throws is dropped and logged, and the others still get their pings', () => {
+    const logger = { warn: vi.fn() };
+    const responses = new OpenResponses(10, 100, logger);
+    const broken = body();
+    broken.ping.mockImplementation(() => {
+      throw new Error('a body that broke');
+    });
+    const healthy = body();
+    responses.add(broken);
+    responses.add(healthy);
+    vi.advanceTimersByTime(30);
+    expect(broken.ping).toHaveBeenCalledOnce();
+    expect(healthy.ping).toHaveBeenCalledTimes(3);
+    expect(logger.warn).toHaveBeenCalledOnce();
+    vi.advanceTimersByTime(100);
+    expect(broken.expire).not.toHaveBeenCalled();
+    expect(healthy.expire).toHaveBeenCalledOnce();
+  });
+
   it('closeAll expires every open body and every later one at once', () => {
-    const responses = new OpenResponses(10, 100);
+    const responses = new OpenResponses(10, 100, console);
     const open = body();
     responses.add(open);
     responses.closeAll();

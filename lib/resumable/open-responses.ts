@@ -28,6 +28,7 @@ export class OpenResponses {
   constructor(
     private readonly pingIntervalMs: number,
     private readonly maxLifetimeMs: number,
+    private readonly logger: Pick<Console, 'warn'>,
   ) {}
 
   /** Registers an open body; the returned function unregisters it. After `closeAll()` it expires at once. */
@@ -48,7 +49,7 @@ export class OpenResponses {
     this.closed = true;
     for (const entry of [...this.entries]) {
       this.remove(entry);
-      entry.response.expire();
+      this.tell(entry, () => entry.response.expire());
     }
   }
 
@@ -61,7 +62,17 @@ export class OpenResponses {
   }
 
   private pingAll(): void {
-    for (const entry of this.entries) entry.response.ping();
+    for (const entry of this.entries) this.tell(entry, () => entry.response.ping());
+  }
+
+  /** A body that throws is dropped, and the others still get theirs: these run on timers. */
+  private tell(entry: Entry, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.remove(entry);
+      this.logger.warn('resumable: an open response failed', err);
+    }
   }
 
   /** Arms the lifetime timer for the oldest open body; bodies that closed before it are skipped when it fires. */
@@ -77,7 +88,7 @@ export class OpenResponses {
     for (const entry of this.entries) {
       if (entry.deadline > now) break;
       this.remove(entry);
-      entry.response.expire();
+      this.tell(entry, () => entry.response.expire());
     }
     if (this.lifetime === undefined) this.arm();
   }

@@ -49,7 +49,7 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
   const handles = new StreamHandles(basin, resolved.connectionIdleMs, logger);
   const shutdown = new AbortController();
   /** Every open SSE body: their pings and lifetimes run on two timers in all, and `close()` ends them. */
-  const responses = new OpenResponses(resolved.pingIntervalMs, resolved.maxReplayLifetimeMs);
+  const responses = new OpenResponses(resolved.pingIntervalMs, resolved.maxReplayLifetimeMs, logger);
   const clock = new S2Clock();
   /** Generations persisted by this instance, by token: lets `stop()` here abort them without a round trip. */
   const localWriters = new Map<string, (fence: ForeignFence) => void>();

@@ -47,7 +47,7 @@ describe('sseResponse', () => {
     const owner = { release: vi.fn() };
     const response = sseResponse({
       tail,
-      responses: new OpenResponses(20, 150),
+      responses: new OpenResponses(20, 150, console),
       logger: console,
       owner,
     });
@@ -68,7 +68,7 @@ describe('sseResponse', () => {
     const owner = { release: vi.fn() };
     const response = sseResponse({
       tail,
-      responses: new OpenResponses(1000, 60_000),
+      responses: new OpenResponses(1000, 60_000, console),
       logger: console,
       owner,
     });
@@ -78,7 +78,7 @@ describe('sseResponse', () => {
   });
 
   it('ends on its signal, and at once when the signal was already aborted', async () => {
-    const responses = new OpenResponses(1000, 60_000);
+    const responses = new OpenResponses(1000, 60_000, console);
     const client = new AbortController();
     const open = (signal: AbortSignal) =>
       sseResponse({ tail: silentTail(), responses, signal, logger: console, owner: { release: vi.fn() } });

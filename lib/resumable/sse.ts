@@ -89,7 +89,7 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
   }
 
   events(events: TailEvent[]): void {
-    if (!this.closed) this.controller?.enqueue(encoder.encode(eventFrames(events)));
+    if (!this.closed) this.enqueue(encoder.encode(eventFrames(events)));
   }
 
   /** The client gets its end of stream first; releasing S2 handles never holds the response open. */
@@ -107,11 +107,20 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
   }
 
   ping(): void {
-    if (!this.closed) this.controller?.enqueue(PING_BYTES);
+    if (!this.closed) this.enqueue(PING_BYTES);
   }
 
   expire(): void {
     this.end();
+  }
+
+  private enqueue(bytes: Uint8Array): void {
+    try {
+      this.controller?.enqueue(bytes);
+    } catch {
+      // The body already ended without this body's knowledge (its stream was errored): let it go.
+      void this.finish();
+    }
   }
 
   private async finish(): Promise<void> {
