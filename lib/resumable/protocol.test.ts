@@ -126,6 +126,13 @@ describe('records this process appends', () => {
       });
       expect(record.meteredBytes).toBe(asString.meteredBytes);
       expect(asRead(record)).toEqual(asRead(asString));
+      // The record the SDK's own factory makes, metered headers included.
+      expect(record).toEqual(
+        AppendRecord.bytes({
+          body: Buffer.from(JSON.stringify(event)),
+          headers: [[GENERATION_HEADER, token]],
+        }),
+      );
     }
   });
 

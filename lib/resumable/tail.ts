@@ -29,10 +29,10 @@ export interface TailRequest extends FeedSource {
 }
 
 export interface TailEvent {
-  seqNum: number;
-  eventType: string;
+  readonly seqNum: number;
+  readonly eventType: string;
   /** The stored event JSON, verbatim. */
-  body: string;
+  readonly body: string;
 }
 
 /** Where a tail's events go: each `request()` is answered by exactly one call, unless the tail was stopped. */
@@ -72,19 +72,24 @@ interface TailState {
   nextSeqNum: number;
 }
 
-/** Applies one record to the tail's state: its event, if it has one, and whether the tail ends here. */
-function step(record: ProtocolRecord, end: TailEnd, state: TailState): { event?: TailEvent; done: boolean } {
-  if (end.kind === 'before' && record.seqNum >= end.seqNum) return { done: true };
+/**
+ * Applies one record to the tail's state, adding its event (if it has one) to `events`; true when the tail
+ * ends here. An event is the hub's record itself, shared by every reader: nothing is allocated per reader.
+ */
+function step(record: ProtocolRecord, end: TailEnd, state: TailState, events: TailEvent[]): boolean {
+  if (end.kind === 'before' && record.seqNum >= end.seqNum) return true;
   state.nextSeqNum = record.seqNum + 1;
-  let event: TailEvent | undefined;
   switch (record.kind) {
     case 'fence':
       state.active = isActiveToken(record.token) ? record.token : undefined;
-      if (end.kind === 'generation' && record.seqNum > end.fromSeqNum) return { done: true };
+      if (end.kind === 'generation' && record.seqNum > end.fromSeqNum) return true;
       break;
     case 'event':
-      if (record.token !== undefined && isActiveToken(record.token)) state.active = record.token;
-      event = { seqNum: record.seqNum, eventType: record.eventType, body: record.body };
+      // A generation's events all carry its token: parse it only when it changes.
+      if (record.token !== undefined && record.token !== state.active && isActiveToken(record.token)) {
+        state.active = record.token;
+      }
+      events.push(record);
       break;
     case 'start':
     case 'heartbeat':
@@ -96,7 +101,7 @@ function step(record: ProtocolRecord, end: TailEnd, state: TailState): { event?:
     default:
       record satisfies never;
   }
-  return { event, done: end.kind === 'before' && state.nextSeqNum >= end.seqNum };
+  return end.kind === 'before' && state.nextSeqNum >= end.seqNum;
 }
 
 const UNOPENED: TailSink = {
@@ -159,9 +164,7 @@ export class Tail implements FeedListener, TailReader {
     this.quietSince = Date.now();
     const events: TailEvent[] = [];
     for (const record of records) {
-      const { event, done } = step(record, this.tail.end, this.state);
-      if (event) events.push(event);
-      if (done) {
+      if (step(record, this.tail.end, this.state, events)) {
         this.finish(() => {
           if (events.length > 0) this.sink.events(events);
           this.sink.end();
