@@ -83,9 +83,9 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
     this.options.tail.request();
   }
 
-  /** The client went away: the tail stops and the stream is released before this settles. */
-  cancel(): Promise<void> {
-    return this.finish();
+  /** The client went away: the tail stops and the stream is released. */
+  cancel(): void {
+    this.finish();
   }
 
   events(events: TailEvent[]): void {
@@ -96,14 +96,14 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
   end(): void {
     if (this.closed) return;
     this.controller?.close();
-    void this.finish();
+    this.finish();
   }
 
   failed(err: unknown): void {
     if (this.closed) return;
     this.options.logger.warn('resumable: an SSE response failed; the client will resume', err);
     this.controller?.error(err);
-    void this.finish();
+    this.finish();
   }
 
   ping(): void {
@@ -119,11 +119,11 @@ class SseBody implements UnderlyingDefaultSource<Uint8Array>, TailSink, OpenResp
       this.controller?.enqueue(bytes);
     } catch {
       // The body already ended without this body's knowledge (its stream was errored): let it go.
-      void this.finish();
+      this.finish();
     }
   }
 
-  private async finish(): Promise<void> {
+  private finish(): void {
     if (this.closed) return;
     this.closed = true;
     this.unregister?.();
