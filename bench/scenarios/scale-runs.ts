@@ -1,7 +1,7 @@
 // Many simultaneous turns with many live subscribers, per baseline: deliveries, lags and idle memory.
 import { sleep } from '../harness/clock';
 import type { BenchContext } from '../harness/context';
-import { rssOf } from '../harness/processes';
+import { cpuMillisOf, rssOf } from '../harness/processes';
 import type { SseConnection } from '../harness/sse-client';
 import { spec } from '../harness/turns';
 import {
@@ -30,6 +30,15 @@ export interface ScaleRun {
   lags: number[];
   /** (c) resumers that arrived after their turn had ended: refused (410), they must read a database. */
   refused: number;
+  /** CPU the run cost: its subscribers' connections, its turns, and their background work. */
+  cpu: RunCpu;
+}
+
+export interface RunCpu {
+  /** The target process: upstream, route handlers, library, SSE writes. */
+  appMicros: number;
+  /** The store's process (local S2 or Redis); 0 for the direct proxy, which has none. */
+  storeMicros: number;
 }
 
 export interface IdleMemory {
@@ -80,12 +89,62 @@ function perSubscriber(before: Memory, after: Memory, subscribers: number): Idle
   };
 }
 
+async function cpuReading(ctx: BenchContext, storePid: number | undefined): Promise<RunCpu> {
+  return {
+    appMicros: await ctx.target.cpuMicros(),
+    // From /proc in clock ticks: fine over the seconds a run takes.
+    storeMicros: storePid === undefined ? 0 : (await cpuMillisOf(storePid)) * 1000,
+  };
+}
+
+/** The CPU both processes spent on `work`; with `settle`, until the target's background work settled too. */
+async function spentOn<T>(
+  ctx: BenchContext,
+  storePid: number | undefined,
+  work: () => Promise<T>,
+  settle = false,
+): Promise<{ result: T; cpu: RunCpu }> {
+  const before = await cpuReading(ctx, storePid);
+  const result = await work();
+  if (settle) await ctx.target.settled();
+  const after = await cpuReading(ctx, storePid);
+  return {
+    result,
+    cpu: {
+      appMicros: after.appMicros - before.appMicros,
+      storeMicros: after.storeMicros - before.storeMicros,
+    },
+  };
+}
+
+function addCpu(...spans: RunCpu[]): RunCpu {
+  return spans.reduce((sum, span) => ({
+    appMicros: sum.appMicros + span.appMicros,
+    storeMicros: sum.storeMicros + span.storeMicros,
+  }));
+}
+
+function perConnection(cpu: RunCpu, connections: number): RunCpu {
+  const n = Math.max(1, connections);
+  return { appMicros: cpu.appMicros / n, storeMicros: cpu.storeMicros / n };
+}
+
+/** A scale run charged with the CPU it cost, until its background work (a generation's close) settled. */
+async function chargedRun(
+  ctx: BenchContext,
+  storePid: number | undefined,
+  run: () => Promise<Omit<ScaleRun, 'cpu'>>,
+): Promise<ScaleRun> {
+  const { result, cpu } = await spentOn(ctx, storePid, run, true);
+  return { ...result, cpu };
+}
+
 /** Waits for every watcher's turn to end, then checks each delivery and collects lags. */
 async function finish(
   ctx: BenchContext,
   turns: readonly TurnSpec[],
   watchers: readonly Watcher[],
-): Promise<ScaleRun> {
+): Promise<Omit<ScaleRun, 'cpu'>> {
   let refused = 0;
   const counted: Watcher[] = [];
   await Promise.all(
@@ -125,12 +184,14 @@ async function finish(
 /** (a): one client per turn, the only kind a direct proxy has. */
 export async function scaleDirect(ctx: BenchContext): Promise<ScaleRun> {
   const turns = scaleTurns(ctx, 'scale-a', (i) => `scale question ${i}`);
-  const watchers = turns.map((turn) => ({
-    turn,
-    connection: ctx.target.postStreaming('a', turn),
-    late: false,
-  }));
-  return finish(ctx, turns, watchers);
+  return chargedRun(ctx, undefined, () => {
+    const watchers = turns.map((turn) => ({
+      turn,
+      connection: ctx.target.postStreaming('a', turn),
+      late: false,
+    }));
+    return finish(ctx, turns, watchers);
+  });
 }
 
 /**
@@ -139,9 +200,13 @@ export async function scaleDirect(ctx: BenchContext): Promise<ScaleRun> {
  * is that of the others: one more idle tab on a chat that already has one. The first tabs, which also start
  * each chat's shared read session, are measured on their own.
  */
-export async function scaleResumable(
-  ctx: BenchContext,
-): Promise<{ run: ScaleRun; idle: IdleMemory; firstIdle: IdleMemory }> {
+export async function scaleResumable(ctx: BenchContext): Promise<{
+  run: ScaleRun;
+  idle: IdleMemory;
+  firstIdle: IdleMemory;
+  /** CPU per connecting subscriber: a chat's first tab (which starts its read session), and one more. */
+  connect: { first: RunCpu; other: RunCpu };
+}> {
   const turns = scaleTurns(ctx, 'scale-b', (i) => `scale question ${i}`);
   const watchers: Watcher[] = [];
   const subscribe = async (turn: TurnSpec) => {
@@ -149,19 +214,28 @@ export async function scaleResumable(
     watchers.push({ turn, connection, late: false });
     await connection.opened;
   };
-  const start = await settledMemory(ctx, ctx.servers.s2.pid);
-  await inBatches(turns, OPEN_BATCH, subscribe);
+  const pid = ctx.servers.s2.pid;
+  const start = await settledMemory(ctx, pid);
+  const firstTabs = await spentOn(ctx, pid, () => inBatches(turns, OPEN_BATCH, subscribe));
   await sleep(1000);
-  const before = await settledMemory(ctx, ctx.servers.s2.pid);
+  const before = await settledMemory(ctx, pid);
   const others = turns.flatMap((turn) => Array.from({ length: perTurn(ctx) - 1 }, () => turn));
-  await inBatches(others, OPEN_BATCH, subscribe);
+  const otherTabs = await spentOn(ctx, pid, () => inBatches(others, OPEN_BATCH, subscribe));
   await sleep(1000);
-  const idle = perSubscriber(before, await settledMemory(ctx, ctx.servers.s2.pid), others.length);
-  await Promise.all(turns.map((turn) => ctx.target.postResumable(turn)));
+  const idle = perSubscriber(before, await settledMemory(ctx, pid), others.length);
+  const run = await chargedRun(ctx, pid, async () => {
+    await Promise.all(turns.map((turn) => ctx.target.postResumable(turn)));
+    return finish(ctx, turns, watchers);
+  });
   return {
-    run: await finish(ctx, turns, watchers),
+    // (c)'s resumers connect during its run, so (b)'s subscribers count too, though they connected before.
+    run: { ...run, cpu: addCpu(run.cpu, firstTabs.cpu, otherTabs.cpu) },
     idle,
     firstIdle: perSubscriber(start, before, turns.length),
+    connect: {
+      first: perConnection(firstTabs.cpu, turns.length),
+      other: perConnection(otherTabs.cpu, others.length),
+    },
   };
 }
 
@@ -192,18 +266,20 @@ export async function idleVercel(ctx: BenchContext, redisPid: number): Promise<I
 }
 
 /** (c): each POST's own stream is one subscriber; the rest resume it as soon as it exists. */
-export async function scaleVercel(ctx: BenchContext): Promise<ScaleRun> {
+export async function scaleVercel(ctx: BenchContext, redisPid: number): Promise<ScaleRun> {
   const turns = scaleTurns(ctx, 'scale-c', (i) => `scale question ${i}`);
-  const watchers: Watcher[] = [];
-  await Promise.all(
-    turns.map(async (turn) => {
-      const producer = ctx.target.postStreaming('c', turn);
-      watchers.push({ turn, connection: producer, late: false });
-      await producer.opened;
-      for (let k = 1; k < perTurn(ctx); k++) {
-        watchers.push({ turn, connection: ctx.target.resumeC(turn.id, 0), late: true });
-      }
-    }),
-  );
-  return finish(ctx, turns, watchers);
+  return chargedRun(ctx, redisPid, async () => {
+    const watchers: Watcher[] = [];
+    await Promise.all(
+      turns.map(async (turn) => {
+        const producer = ctx.target.postStreaming('c', turn);
+        watchers.push({ turn, connection: producer, late: false });
+        await producer.opened;
+        for (let k = 1; k < perTurn(ctx); k++) {
+          watchers.push({ turn, connection: ctx.target.resumeC(turn.id, 0), late: true });
+        }
+      }),
+    );
+    return finish(ctx, turns, watchers);
+  });
 }

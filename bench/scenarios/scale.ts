@@ -14,6 +14,28 @@ import {
 
 const KIB = 1024;
 
+/** CPU per event a subscriber received: the runs differ in subscribers per turn ((a) has one). */
+function cpuPerDelivered(run: ScaleRun, micros: (cpu: ScaleRun['cpu']) => number): number {
+  return run.delivery.delivered > 0 ? micros(run.cpu) / run.delivery.delivered : Number.NaN;
+}
+
+function cpuFigures(label: string, run: ScaleRun, store?: string): Metric[] {
+  const app = reported(
+    `scale: app CPU per delivered event ${label}`,
+    cpuPerDelivered(run, (cpu) => cpu.appMicros),
+    'µs',
+  );
+  if (!store) return [app];
+  return [
+    app,
+    reported(
+      `scale: ${store} CPU per delivered event ${label}`,
+      cpuPerDelivered(run, (cpu) => cpu.storeMicros),
+      'µs',
+    ),
+  ];
+}
+
 function integrity(label: string, run: ScaleRun): Metric[] {
   return [
     zero(`scale: events lost ${label}`, run.delivery.lost),
@@ -30,7 +52,7 @@ export async function scaleScenario(ctx: BenchContext): Promise<Metric[]> {
   const redis = ctx.servers.redis;
   if (ctx.baselines.includes('c') && redis) {
     const idle = await idleVercel(ctx, redis.pid);
-    vercel = { run: await scaleVercel(ctx), idle };
+    vercel = { run: await scaleVercel(ctx, redis.pid), idle };
   }
   const p99 = (run: ScaleRun) => percentile(run.lags, 99);
   const directP99 = p99(direct);
@@ -48,6 +70,23 @@ export async function scaleScenario(ctx: BenchContext): Promise<Metric[]> {
       ? atMost(`scale: added lag p99 ${BASELINE_LABEL.b}`, addedB, 'ms', addedC, '<= (c)')
       : reported(`scale: added lag p99 ${BASELINE_LABEL.b}`, addedB, 'ms'),
     reported(`scale: lag p50 ${BASELINE_LABEL.b}`, percentile(ours.run.lags, 50), 'ms'),
+    ...cpuFigures(BASELINE_LABEL.a, direct),
+    ...cpuFigures(BASELINE_LABEL.b, ours.run, 'local S2'),
+    reported(
+      `scale: app CPU per connecting subscriber ${BASELINE_LABEL.b}, a chat's first`,
+      ours.connect.first.appMicros / 1000,
+      'ms',
+    ),
+    reported(
+      `scale: app CPU per connecting subscriber ${BASELINE_LABEL.b}, one more on the chat`,
+      ours.connect.other.appMicros / 1000,
+      'ms',
+    ),
+    reported(
+      `scale: local S2 CPU per connecting subscriber ${BASELINE_LABEL.b}, one more on the chat`,
+      ours.connect.other.storeMicros / 1000,
+      'ms',
+    ),
     // RSS moves in allocator-sized steps and can shrink after a GC; the live heap is the steady figure.
     reported(`RSS per idle subscriber ${BASELINE_LABEL.b}, app`, ours.idle.app / KIB, 'KiB'),
     vercel
@@ -76,6 +115,7 @@ export async function scaleScenario(ctx: BenchContext): Promise<Metric[]> {
     metrics.push(
       reported(`scale: added lag p99 ${BASELINE_LABEL.c}`, addedC, 'ms'),
       reported(`scale: lag p50 ${BASELINE_LABEL.c}`, percentile(vercel.run.lags, 50), 'ms'),
+      ...cpuFigures(BASELINE_LABEL.c, vercel.run, 'Redis'),
       reported(
         `scale: late subscribers refused, turn already done ${BASELINE_LABEL.c}`,
         vercel.run.refused,
