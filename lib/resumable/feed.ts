@@ -2,6 +2,7 @@
 import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
 import type { HubListener, HubReader, HubRegistry, StreamHub } from './hub';
 import { decodeRecord, type ProtocolRecord } from './protocol';
+import type { StreamState } from './state';
 
 /** Where a feed reads from. */
 export interface FeedSource {
@@ -11,6 +12,8 @@ export interface FeedSource {
   /** Readers in this process share one hub per stream; without it every reader reads S2 on its own. */
   hubs?: HubRegistry;
   startSeqNum: number;
+  /** The stream's state at `startSeqNum` as the reader's plan read it from S2, when it started at the tail. */
+  known?: StreamState;
 }
 
 /** Where a feed's records go: each `request()` is answered by exactly one call, unless the feed is closed. */
@@ -149,7 +152,7 @@ export class RecordFeed implements HubListener {
     const { hubs, streamName } = this.source;
     if (!hubs) return false;
     const hub = create ? hubs.open(streamName) : hubs.find(streamName);
-    const reader = hub?.attach(this.position, this);
+    const reader = hub?.attach(this.position, this, this.source.known);
     if (!hub || !reader) return false;
     this.hub = hub;
     this.hubReader = reader;

@@ -1,8 +1,9 @@
 // One in-process hub per stream: the records every reader here needs, fed by a local writer or one S2 session.
-import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
+import type { ReadRecord, ReadSession, S2Stream } from '@s2-dev/streamstore';
 import type { AckedBatch } from './batcher';
 import { ReadSessionEndedError } from './errors';
 import { decodeRecord, type ProtocolRecord, placed } from './protocol';
+import { type StreamState, stateAfter } from './state';
 
 /** What a hub tells a reader that found nothing to take. */
 export interface HubListener {
@@ -54,6 +55,8 @@ type TakeResult = ProtocolRecord[] | 'detached' | 'closed' | undefined;
 
 interface SharedSession {
   cancelled: boolean;
+  /** The SDK's session: it knows whether it has delivered everything up to the tail S2 last reported. */
+  records?: ReadSession<'string'>;
   reader?: ReadableStreamDefaultReader<ReadRecord<'string'>>;
 }
 
@@ -71,6 +74,10 @@ export class StreamHub {
   private head = 0;
   private startSeq = 0;
   private anchored = false;
+  /** The record at `next - 1`, once the hub has taken one since it anchored (it outlives the buffer's trims). */
+  private last: ProtocolRecord | undefined;
+  /** The state a reader's plan read from S2 at the tail where the hub stands, while it has taken no record. */
+  private known: StreamState | undefined;
   private readonly readers = new Set<HubReader>();
   /** Readers that found nothing: woken (not awaited) so an idle reader holds no promise or frame. */
   private waiters: HubReader[] = [];
@@ -101,11 +108,32 @@ export class StreamHub {
     return !this.disposed && this.anchored && position >= this.startSeq && position <= this.next;
   }
 
-  /** A new reader at `position`, or `undefined` when the hub cannot serve it (it then reads S2 itself). */
-  attach(position: number, listener: HubListener): HubReader | undefined {
+  /**
+   * The stream's state a moment ago, as a read of its last record would have found it: after the last record
+   * the hub's S2 session delivered, once that session reported it had reached the stream's tail. Anything
+   * appended since is on its way to the hub. `undefined` when the hub cannot tell: no session (a local
+   * writer feeds it, or nobody waits), still catching up, or anchored past 0 where no reader knew the state.
+   */
+  followedState(): StreamState | undefined {
+    const records = this.session?.records;
+    if (this.disposed || !records?.isCaughtUp()) return undefined;
+    // Delivered by the SDK, but not yet taken by the hub's read loop.
+    if (records.nextReadPosition()?.seqNum !== this.next) return undefined;
+    if (this.last?.seqNum === this.next - 1) return stateAfter(this.last);
+    if (this.known?.tail === this.next) return this.known;
+    return this.next === 0 ? { kind: 'idle', tail: 0 } : undefined;
+  }
+
+  /**
+   * A new reader at `position`, or `undefined` when the hub cannot serve it (it then reads S2 itself).
+   * `known`: the stream's state at the tail, read from S2 by the reader's plan; the record before that tail
+   * never changes, so it stays true for as long as the hub stands there.
+   */
+  attach(position: number, listener: HubListener, known?: StreamState): HubReader | undefined {
     if (this.disposed) return undefined;
     if (!this.anchored && !this.local && !this.session) this.anchorAt(position);
     if (!this.covers(position)) return undefined;
+    if (known?.tail === this.next && this.last === undefined) this.known = known;
     const reader: HubReader = { position, closed: false, waiting: false, listener };
     this.readers.add(reader);
     return reader;
@@ -176,6 +204,8 @@ export class StreamHub {
     this.startSeq = seqNum;
     this.buffer = [];
     this.head = 0;
+    this.last = undefined;
+    this.known = undefined;
   }
 
   /** Starts over at `seqNum`; readers that needed anything before it read S2 on their own. */
@@ -200,6 +230,7 @@ export class StreamHub {
     const skip = this.next - first.seqNum;
     if (skip >= records.length) return;
     for (let i = skip; i < records.length; i++) this.buffer.push(records[i] as ProtocolRecord);
+    this.last = records[records.length - 1];
     this.unpark();
     if (this.local && this.session && this.next >= this.local.claimStart) this.stopSession();
     this.trim();
@@ -212,6 +243,7 @@ export class StreamHub {
       this.parked.delete(seqNum);
       const skip = this.next - seqNum;
       for (let i = skip; i < records.length; i++) this.buffer.push(records[i] as ProtocolRecord);
+      if (skip < records.length) this.last = records[records.length - 1];
       this.unpark();
       return;
     }
@@ -280,6 +312,7 @@ export class StreamHub {
   private async follow(stream: S2Stream, session: SharedSession, from: number): Promise<void> {
     try {
       const records = await stream.readSession({ start: { from: { seqNum: from } } });
+      session.records = records;
       session.reader = records.getReader();
       if (session.cancelled) return;
       for (;;) {

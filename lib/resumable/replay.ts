@@ -2,7 +2,7 @@
 import { InvalidCursorError } from './errors';
 import { decodeRecord } from './protocol';
 import { sseResponse } from './sse';
-import { readStreamState } from './state';
+import { readStreamState, type StreamState } from './state';
 import type { StreamContext } from './stream-context';
 import { Tail, type TailEnd } from './tail';
 import type { ReplayOptions } from './types';
@@ -21,6 +21,8 @@ export interface EventStreamPlan {
   startSeqNum: number;
   end: TailEnd;
   activeToken?: string;
+  /** The stream's state at `startSeqNum`, read from S2 there (the tail): the hub keeps it for later readers. */
+  known?: StreamState;
   signal?: AbortSignal;
 }
 
@@ -36,6 +38,7 @@ export function eventStreamResponse(context: StreamContext, plan: EventStreamPla
     startSeqNum: plan.startSeqNum,
     end: plan.end,
     activeToken: plan.activeToken,
+    known: plan.known,
     leaseDurationMs: config.leaseDurationMs,
     logger: config.logger,
   });
@@ -73,6 +76,28 @@ function localPlan(context: StreamContext, options: ReplayOptions): EventStreamP
 }
 
 /**
+ * A live reader with a cursor on a stream this process already follows (another tab, a reload, a
+ * reconnect) is planned from the hub's state of a moment ago instead of a read of the stream's last record:
+ * a cursor the hub has reached was neither past the tail (416) nor trimmed (410) then, and whatever was
+ * appended since, the live tail receives. A cursor beyond what the hub has seen is S2's to judge. Reads
+ * that end (not live) always ask S2: they must see every generation acknowledged before them, from any
+ * instance; so must a live read without a cursor, which starts at the generation active now.
+ */
+function followedPlan(context: StreamContext, options: ReplayOptions): EventStreamPlan | undefined {
+  const { fromSeqNum } = options;
+  if (options.live !== true || fromSeqNum === undefined) return undefined;
+  const hub = context.hubs.find(context.streamName);
+  const state = hub?.followedState();
+  if (!hub || !state || !hub.covers(fromSeqNum)) return undefined;
+  return {
+    startSeqNum: fromSeqNum,
+    end: { kind: 'live' },
+    activeToken: state.kind === 'active' ? state.token : undefined,
+    signal: options.signal,
+  };
+}
+
+/**
  * Status rules (R12–R15): 416 past the tail; 410 when records after the cursor were trimmed away;
  * 204 only when nothing after the cursor will ever be delivered (not live, no active generation, no event
  * records left); otherwise 200 SSE. Without a cursor the active generation is replayed from its start.
@@ -82,10 +107,10 @@ export async function replayResponse(context: StreamContext, options: ReplayOpti
   const { stream } = context;
   let handedOver = false;
   try {
-    const local = localPlan(context, options);
-    if (local) {
+    const planned = localPlan(context, options) ?? followedPlan(context, options);
+    if (planned) {
       handedOver = true;
-      return eventStreamResponse(context, local);
+      return eventStreamResponse(context, planned);
     }
     const state = await readStreamState(stream);
     const live = options.live === true;
@@ -124,6 +149,8 @@ export async function replayResponse(context: StreamContext, options: ReplayOpti
       startSeqNum,
       end,
       activeToken: state.kind === 'active' ? state.token : undefined,
+      // A stream that was missing exists now, and is empty: the hub knows that state without it.
+      known: startSeqNum === state.tail && !(state.kind === 'idle' && state.missing) ? state : undefined,
       signal: options.signal,
     });
   } finally {

@@ -1,6 +1,6 @@
 // Reads where a stream stands (idle or an active generation) from its last record, and judges leases.
 import { RangeNotSatisfiableError, type ReadBatch, S2Error, type S2Stream } from '@s2-dev/streamstore';
-import { decodeRecord, isActiveToken, parseToken } from './protocol';
+import { decodeRecord, type ProtocolRecord, parseToken } from './protocol';
 
 export type StreamState =
   | {
@@ -43,8 +43,12 @@ export async function readStreamState(stream: S2Stream): Promise<StreamState> {
     const { tail } = await stream.checkTail();
     return { kind: 'idle', tail: tail.seqNum };
   }
-  const tail = last.seqNum + 1;
-  const record = decodeRecord(last);
+  return stateAfter(decodeRecord(last));
+}
+
+/** Where a stream stands when `record` is its last record: what its kind and token say. */
+export function stateAfter(record: ProtocolRecord): StreamState {
+  const tail = record.seqNum + 1;
   if (record.kind === 'fence') {
     const parsed = parseToken(record.token);
     if (parsed?.phase === 'active') {
@@ -53,15 +57,15 @@ export async function readStreamState(stream: S2Stream): Promise<StreamState> {
         tail,
         token: record.token,
         fromSeqNum: parsed.fromSeqNum,
-        lastRecordAt: last.timestamp,
+        lastRecordAt: record.timestamp,
       };
     }
     return { kind: 'idle', tail, token: record.token };
   }
   const token = 'token' in record ? record.token : undefined;
   const parsed = token === undefined ? undefined : parseToken(token);
-  if (token !== undefined && parsed && isActiveToken(token)) {
-    return { kind: 'active', tail, token, fromSeqNum: parsed.fromSeqNum, lastRecordAt: last.timestamp };
+  if (token !== undefined && parsed?.phase === 'active') {
+    return { kind: 'active', tail, token, fromSeqNum: parsed.fromSeqNum, lastRecordAt: record.timestamp };
   }
   return { kind: 'idle', tail };
 }
