@@ -1,4 +1,4 @@
-import { type ReadSession, S2Stream } from '@s2-dev/streamstore';
+import type { ReadSession } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { StreamHub } from './hub';
 import { makeToken, type ProtocolRecord } from './protocol';
@@ -10,17 +10,13 @@ import {
   readAll,
   registerS2Fixture,
   SseReader,
+  spyReadSessions,
   spyS2Calls,
   startControlledTurn,
   uniqueStream,
 } from './test-support';
 
 const s2 = registerS2Fixture();
-
-/** Every S2 read session opened from now on; the SDK's sessions are in `mock.results`, in order. */
-function spyReadSessions() {
-  return vi.spyOn(S2Stream.prototype, 'readSession');
-}
 
 /** Resolves once the first session opened since `spy` delivered every record up to the tail S2 reported. */
 async function caughtUp(spy: ReturnType<typeof spyReadSessions>): Promise<void> {

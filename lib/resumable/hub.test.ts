@@ -1,6 +1,5 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { S2Stream } from '@s2-dev/streamstore';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STOPPED_EVENT } from './events';
 import { decodeRecord } from './protocol';
 import {
@@ -12,15 +11,12 @@ import {
   registerS2Fixture,
   SseReader,
   sleep,
+  spyReadSessions,
   spySubmits,
   uniqueStream,
 } from './test-support';
 
 const s2 = registerS2Fixture();
-
-function countReadSessions() {
-  return vi.spyOn(S2Stream.prototype, 'readSession');
-}
 
 /** The event records S2 holds for a stream, as SSE frames carry them: `[id, body]`. */
 async function storedEvents(name: string): Promise<Array<[string, string]>> {
@@ -43,7 +39,7 @@ describe('the in-process hub', () => {
     const source = controlledSource();
     const persisted: Promise<unknown>[] = [];
     await chat.makeResumable(name, source, { delivery: 'replay', waitUntil: (p) => void persisted.push(p) });
-    const sessions = countReadSessions();
+    const sessions = spyReadSessions();
     const readers = [1, 2, 3].map(async () => new SseReader(await chat.replay(name, { live: false })));
     const events = deltas(40);
     for (const event of events) source.push(event);
@@ -61,7 +57,7 @@ describe('the in-process hub', () => {
     const readers = s2.chat({ mode: 'session' });
     const name = uniqueStream();
     await readAll(await writer.makeResumable(name, paced(messageEvents(['first']), 0)));
-    const sessions = countReadSessions();
+    const sessions = spyReadSessions();
     const tabs = await Promise.all(
       Array.from({ length: 5 }, async () => new SseReader(await readers.replay(name, { live: true }))),
     );

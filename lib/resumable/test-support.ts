@@ -136,6 +136,11 @@ export function spySubmits(
   return submitted;
 }
 
+/** Every S2 read session opened from now on; the SDK's sessions are in `mock.results`, in order. */
+export function spyReadSessions() {
+  return vi.spyOn(S2Stream.prototype, 'readSession');
+}
+
 /** Spies on the S2 calls a claim can make: unary reads, appends and tail checks, stream creations, session batches. */
 export function spyS2Calls() {
   return {
