@@ -7,6 +7,7 @@ import {
   MAX_APPEND_RECORDS,
 } from '@s2-dev/streamstore';
 import type { OutgoingRecord } from './protocol';
+import type { ResendCheck } from './resend';
 
 export interface AckedBatch {
   records: readonly OutgoingRecord[];
@@ -25,7 +26,22 @@ export interface BatcherOptions {
   onAcked: (batch: AckedBatch) => void;
   /** The first failed submit or append; the batcher accepts nothing after it. */
   onFailed: (err: unknown) => void;
+  /** Tells a batch the SDK resent after it had landed from a conflict; without it, such a batch fails. */
+  resend?: ResendCheck;
 }
+
+/** A sent batch, until it is acknowledged. */
+interface Batch {
+  records: OutgoingRecord[];
+  input: AppendInput;
+  seqNum: number;
+  /** The session it was last submitted on. */
+  session: Promise<AppendSession>;
+  /** Replaced when the batch is found to have landed, or is submitted again on a new session. */
+  ack: Promise<AppendAck>;
+}
+
+const ignore = () => undefined;
 
 /**
  * Unacknowledged batches at a time. While the window is full, records gather into the next batch (up to
@@ -46,18 +62,20 @@ export class AppendBatcher {
   private lingerDue = false;
   private flushWanted = false;
   private draining = false;
-  private inflight = 0;
+  /** Sent and not yet acknowledged, oldest first: at most `MAX_INFLIGHT_BATCHES`. */
+  private unacked: Batch[] = [];
   private nextSeqNum: number;
   /** Submits run one after another, so batches reach S2 in order. */
   private submitted: Promise<void> = Promise.resolve();
-  /** Acks are reported one after another, in the order of their batches. */
+  /** Batches are settled one after another, so acks are reported in the order of their batches. */
   private acked: Promise<void> = Promise.resolve();
   private lastAck: AppendAck | undefined;
   private failure: { error: unknown } | undefined;
   /** Woken by every ack and by a failure. */
   private listeners: Array<() => void> = [];
 
-  private readonly session: Promise<AppendSession>;
+  /** Replaced after a failed append that turned out to be a resend: the SDK's session ends at its first failure. */
+  private session: Promise<AppendSession>;
 
   constructor(private readonly options: BatcherOptions) {
     this.nextSeqNum = options.matchSeqNum;
@@ -71,6 +89,11 @@ export class AppendBatcher {
     return this.lastAck?.end.seqNum ?? this.options.matchSeqNum;
   }
 
+  /** The seq num after the last record sent: where the generation's records end once all of them landed. */
+  get sentEnd(): number {
+    return this.nextSeqNum;
+  }
+
   /**
    * Queues a record. Returns a promise only when the batch being built is full and the window is too:
    * awaiting it carries S2's backpressure to the upstream (R10). `flushNow` sends as soon as the window
@@ -82,8 +105,8 @@ export class AppendBatcher {
     const full =
       this.pending.length >= MAX_APPEND_RECORDS || this.pendingBytes + meteredBytes > MAX_APPEND_BYTES;
     if (full) {
-      if (this.inflight >= MAX_INFLIGHT_BATCHES) {
-        return this.until(() => this.inflight < MAX_INFLIGHT_BATCHES).then(() =>
+      if (this.unacked.length >= MAX_INFLIGHT_BATCHES) {
+        return this.until(() => this.unacked.length < MAX_INFLIGHT_BATCHES).then(() =>
           this.add(outgoing, flushNow),
         );
       }
@@ -105,7 +128,7 @@ export class AppendBatcher {
   async drain(): Promise<AppendAck | undefined> {
     this.draining = true;
     this.maybeSend();
-    await this.until(() => this.inflight === 0 && this.pending.length === 0);
+    await this.until(() => this.unacked.length === 0 && this.pending.length === 0);
     await this.acked;
     return this.lastAck;
   }
@@ -145,7 +168,7 @@ export class AppendBatcher {
   }
 
   private maybeSend(): void {
-    if (this.pending.length === 0 || this.failure || this.inflight >= MAX_INFLIGHT_BATCHES) return;
+    if (this.pending.length === 0 || this.failure || this.unacked.length >= MAX_INFLIGHT_BATCHES) return;
     if (
       this.draining ||
       this.flushWanted ||
@@ -169,35 +192,86 @@ export class AppendBatcher {
         matchSeqNum: this.nextSeqNum,
       },
     );
+    const batch: Batch = { records, input, seqNum: this.nextSeqNum, ...this.submit(input) };
     this.nextSeqNum += records.length;
     this.pending = [];
     this.pendingBytes = 0;
-    this.inflight++;
-    this.submitted = this.submitted.then(async () => {
+    this.unacked.push(batch);
+    this.acked = this.acked.then(() => this.settle(batch));
+  }
+
+  /** Submits on the current session after every earlier submit, so batches reach S2 in order. */
+  private submit(input: AppendInput): Pick<Batch, 'session' | 'ack'> {
+    const session = this.session;
+    const ticket = this.submitted.then(async () => {
+      if (this.failure) throw this.failure.error;
+      return (await session).submit(input);
+    });
+    this.submitted = ticket.then(ignore, ignore);
+    const ack = ticket.then((sent) => sent.ack());
+    // A rejection is handled when the batch settles; this keeps it from being reported as unhandled meanwhile.
+    ack.catch(ignore);
+    return { session, ack };
+  }
+
+  private async settle(batch: Batch): Promise<void> {
+    let result: AppendAck | undefined;
+    while (result === undefined) {
       if (this.failure) return;
       try {
-        const session = await this.session;
-        const ticket = await session.submit(input);
-        const ack = ticket.ack();
-        // A rejection is handled by the chain below; this keeps it from being reported as unhandled meanwhile.
-        ack.catch(() => undefined);
-        this.acked = this.acked.then(async () => {
-          if (this.failure) return;
-          try {
-            const result = await ack;
-            this.lastAck = result;
-            this.inflight--;
-            this.options.onAcked({ records, ack: result });
-          } catch (err) {
-            this.fail(err);
-            return;
-          }
-          this.maybeSend();
-          this.notify();
-        });
+        result = await batch.ack;
       } catch (err) {
-        this.fail(err);
+        if (this.failure) return;
+        // Recovered, the batch has the ack that was read back; otherwise today's failure (or takeover).
+        if (!(await this.recover(batch, err))) {
+          this.fail(err);
+          return;
+        }
       }
-    });
+    }
+    if (this.failure) return;
+    this.lastAck = result;
+    this.unacked.shift();
+    try {
+      this.options.onAcked({ records: batch.records, ack: result });
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.maybeSend();
+    this.notify();
+  }
+
+  /**
+   * `batch`, the oldest unacknowledged one, failed with `error`: true if it had landed after all (a resend
+   * of a batch whose ack was lost, see resend.ts), with the ack read back. The batches sent behind it on
+   * the same session failed with it, whatever became of them: each one that landed too gets its ack the
+   * same way, the rest go out again, in order, on a new session, before anything newer can be sent (the
+   * window is still full). Their seq nums keep a batch from landing twice.
+   */
+  private async recover(batch: Batch, error: unknown): Promise<boolean> {
+    const { resend } = this.options;
+    if (!resend?.mayHaveLanded(error)) return false;
+    const landedAt = (sent: Batch) => resend.landedAt(sent.seqNum, sent.input.records).catch(ignore);
+    const landed = await landedAt(batch);
+    if (!landed || this.failure) return false;
+    batch.ack = Promise.resolve(landed);
+    const failed = batch.session;
+    this.session = resend.reopen();
+    // A session that cannot be opened fails the batches sent on it, when they settle.
+    this.session.catch(ignore);
+    void failed.then((session) => session.close()).catch(ignore);
+    let resending = false;
+    for (const later of this.unacked.filter((sent) => sent !== batch && sent.session === failed)) {
+      const found = resending ? undefined : await landedAt(later);
+      if (found) {
+        later.ack = Promise.resolve(found);
+        later.session = this.session;
+      } else {
+        resending = true;
+        Object.assign(later, this.submit(later.input));
+      }
+    }
+    return true;
   }
 }

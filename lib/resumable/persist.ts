@@ -20,6 +20,7 @@ import {
   singleUseTrim,
   terminalRecords,
 } from './protocol';
+import { resendCheck } from './resend';
 import { ABORTED, AbortableSteps, closeIterator } from './source';
 import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
 import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences } from './watch';
@@ -85,6 +86,14 @@ function startHeartbeat(beat: () => void, intervalMs: number): { touch(): void; 
     },
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * S2 refused a batch because the stream already holds this generation's terminal token: the terminal
+ * batch landed on an earlier try that the SDK resent (resend.ts), even when reading it back failed.
+ */
+function endedByOwnFence(error: unknown, terminalToken: string | undefined): boolean {
+  return error instanceof FencingTokenMismatchError && error.expectedFencingToken === terminalToken;
 }
 
 function fencedOutcome(fence: ForeignFence): PersistOutcome {
@@ -230,6 +239,7 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
         producerError ??= err;
         controller.abort();
       },
+      resend: resendCheck(stream, isOwn),
     });
     batcher = appending;
     silence = new SilenceWatch(
@@ -276,6 +286,10 @@ export async function persistGeneration(request: PersistRequest): Promise<Persis
       if (ended && last) return { ...ended, toSeqNum: last.end.seqNum, terminalToken };
     } catch (err) {
       producerError ??= err;
+    }
+    // Only the terminal batch sets that token, at its own seq num, after every batch before it: all landed.
+    if (ended && endedByOwnFence(producerError, terminalToken)) {
+      return { ...ended, toSeqNum: appending.sentEnd, terminalToken };
     }
   } catch (err) {
     producerError ??= err;
