@@ -148,6 +148,8 @@ export async function* subscribe(options: SubscribeOptions): AsyncGenerator<Resu
       if (signal?.aborted) return;
       let failure: unknown;
       let progressed = false;
+      /** Any bytes at all, a `: ping` included: the server, not a proxy's empty answer, was there. */
+      let heardFrom = false;
       let response: Response | undefined;
       try {
         response = await fetchImpl(urlFor(), {
@@ -189,8 +191,12 @@ export async function* subscribe(options: SubscribeOptions): AsyncGenerator<Resu
           for (;;) {
             const { done, value } = await reader.read();
             if (done) break;
+            if (value.byteLength > 0) heardFrom = true;
             parser.feed(decoder.decode(value, { stream: true }));
             for (let frame = frames.shift(); frame; frame = frames.shift()) {
+              // One chunk can hold many frames, and the consumer may abort while holding one: nothing is
+              // yielded (or reported) after the abort.
+              if (signal?.aborted) return;
               progressed = true;
               if (frame.cursor !== undefined && (cursor === undefined || frame.cursor > cursor)) {
                 cursor = frame.cursor;
@@ -213,7 +219,9 @@ export async function* subscribe(options: SubscribeOptions): AsyncGenerator<Resu
         if (failure !== undefined) throw failure;
         return;
       }
-      if (progressed) {
+      // A 200 the server streamed and ended cleanly (its maxReplayLifetimeMs) is not a failure: an idle live
+      // tab that gets no events must not back off further on each lifetime. An empty 200 still backs off.
+      if (progressed || (response?.status === 200 && heardFrom && failure === undefined)) {
         step = 0;
         attempt = 0;
       }

@@ -1,5 +1,6 @@
+// Unit tests for resolveConfig: defaults, validation and the error message mapping.
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_ERROR_MESSAGE, resolveConfig } from './config';
+import { DEFAULT_ERROR_MESSAGE, MAX_TIMER_MS, resolveConfig } from './config';
 import { ResumableConfigError } from './errors';
 
 const base = { accessToken: 't', basin: 'basin-test' };
@@ -30,6 +31,22 @@ describe('resolveConfig', () => {
       batchSize: 1,
       lingerDuration: 0,
     });
+  });
+
+  it('refuses durations past what a Node timer can wait, which would fire after 1 ms instead', () => {
+    const keys = [
+      'lingerDuration',
+      'leaseDurationMs',
+      'maxReplayLifetimeMs',
+      'pingIntervalMs',
+      'connectionIdleMs',
+    ] as const;
+    for (const key of keys) {
+      expect(() => resolveConfig({ ...base, [key]: MAX_TIMER_MS + 1 })).toThrow(ResumableConfigError);
+    }
+    expect(resolveConfig({ ...base, maxReplayLifetimeMs: MAX_TIMER_MS }).maxReplayLifetimeMs).toBe(
+      MAX_TIMER_MS,
+    );
   });
 
   it('R7: keeps heartbeats well inside the lease', () => {

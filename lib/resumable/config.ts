@@ -19,6 +19,13 @@ export interface ResolvedConfig {
 
 const MODES: readonly ResumableMode[] = ['single-use', 'shared', 'session'];
 
+/** Node runs a longer setTimeout after 1 ms instead, so a larger duration would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function duration(name: string, value: number, valid: (v: number) => boolean, rule: string): number {
+  return check(name, value, (v) => valid(v) && v <= MAX_TIMER_MS, `${rule} and <= ${MAX_TIMER_MS}`);
+}
+
 function check(name: string, value: number, valid: (v: number) => boolean, rule: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
     throw new ResumableConfigError(`${name} must be ${rule}; got ${String(value)}.`);
@@ -43,37 +50,37 @@ export function resolveConfig(config: ResumableChatConfig): ResolvedConfig {
     (v) => Number.isInteger(v) && v >= 1 && v <= 1000,
     'an integer from 1 to 1000',
   );
-  const lingerDuration = check(
+  const lingerDuration = duration(
     'lingerDuration',
     config.lingerDuration ?? 50,
     (v) => v >= 0,
     'finite and >= 0',
   );
-  const leaseDurationMs = check(
+  const leaseDurationMs = duration(
     'leaseDurationMs',
     config.leaseDurationMs ?? 5000,
     (v) => v > 0,
     'finite and > 0',
   );
-  const heartbeatIntervalMs = check(
+  const heartbeatIntervalMs = duration(
     'heartbeatIntervalMs',
     config.heartbeatIntervalMs ?? leaseDurationMs / 3,
     (v) => v > 0 && v < leaseDurationMs,
     'finite, > 0 and below leaseDurationMs',
   );
-  const maxReplayLifetimeMs = check(
+  const maxReplayLifetimeMs = duration(
     'maxReplayLifetimeMs',
     config.maxReplayLifetimeMs ?? 240_000,
     (v) => v > 0,
     'finite and > 0',
   );
-  const pingIntervalMs = check(
+  const pingIntervalMs = duration(
     'pingIntervalMs',
     config.pingIntervalMs ?? 15_000,
     (v) => v > 0,
     'finite and > 0',
   );
-  const connectionIdleMs = check(
+  const connectionIdleMs = duration(
     'connectionIdleMs',
     config.connectionIdleMs ?? 5000,
     (v) => v >= 0,

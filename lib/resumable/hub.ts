@@ -30,6 +30,11 @@ export interface LocalGeneration {
   fromSeqNum: number;
   /** Seq num of the claim batch's first record (before `fromSeqNum` when it closed an abandoned generation). */
   claimStart: number;
+  /**
+   * Its terminal fence is acknowledged: the generation is over, though its writer may still be closing its
+   * append session (`endLocal` comes a round trip or more later).
+   */
+  ended?: true;
 }
 
 export interface HubDeps {
@@ -181,10 +186,11 @@ export class StreamHub {
     if (!this.local || this.disposed) return;
     const first = batch.ack.start.seqNum;
     const timestamp = batch.ack.end.timestamp;
-    this.accept(
-      batch.records.map((record, index) => placed(record, first + index, timestamp)),
-      'local',
-    );
+    const records = batch.records.map((record, index) => placed(record, first + index, timestamp));
+    // The writer's only fence after its claim is its terminal one: from its ack on, replays must not plan
+    // against the generation (see `localPlan`), even before the writer has closed its session.
+    if (records.some((record) => record.kind === 'fence')) this.local.ended = true;
+    this.accept(records, 'local');
   }
 
   /** The writer is done (or failed): whatever it did not publish, readers get from S2. */

@@ -60,17 +60,22 @@ function assertCursor(cursor: number | undefined): void {
 /**
  * A generation persisted by this process is served from its hub with no S2 round trip, when the cursor
  * (or, without one, the generation's start) is in the hub's buffer: the same records a read of S2 returns.
+ * Once its terminal fence is acknowledged the stream is idle, as a read of S2 would find it, while the writer
+ * still closes: a read that ends (204 at the fence, or the events before it) and a live read without a cursor
+ * (which starts at the tail) are S2's to plan; only a live cursor is still served here, with no generation open.
  */
 function localPlan(context: StreamContext, options: ReplayOptions): EventStreamPlan | undefined {
   const hub = context.hubs.find(context.streamName);
   const local = hub?.localGeneration;
   if (!hub || !local) return undefined;
+  const live = options.live === true;
+  if (local.ended && !(live && options.fromSeqNum !== undefined)) return undefined;
   const startSeqNum = options.fromSeqNum ?? local.fromSeqNum;
   if (startSeqNum < local.fromSeqNum || !hub.covers(startSeqNum)) return undefined;
   return {
     startSeqNum,
-    end: options.live === true ? { kind: 'live' } : { kind: 'generation', fromSeqNum: local.fromSeqNum },
-    activeToken: local.token,
+    end: live ? { kind: 'live' } : { kind: 'generation', fromSeqNum: local.fromSeqNum },
+    activeToken: local.ended ? undefined : local.token,
     signal: options.signal,
   };
 }
