@@ -5,5 +5,6 @@ export default defineConfig({
   dialect: 'sqlite',
   schema: './db/schema.ts',
   out: './db/migrations',
-  dbCredentials: { url: process.env.DATABASE_URL ?? 'file:.data/app.sqlite' },
+  // The app's default: the history database lives under DATA_DIR unless DATABASE_URL names it.
+  dbCredentials: { url: process.env.DATABASE_URL ?? `file:${process.env.DATA_DIR ?? '.data'}/app.sqlite` },
 });

@@ -1,6 +1,15 @@
+// Unit tests for the chat history store: owning, listing and deleting chats, transcripts and cursors.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChatNotFoundError, createHistory, type History, liveCursor, titleFrom } from './history';
+import {
+  ChatNotFoundError,
+  createHistory,
+  type History,
+  liveCursor,
+  TurnIdReusedError,
+  titleFrom,
+} from './history';
 import { type HistoryDb, openHistoryDb } from './open';
+import { messages } from './schema';
 
 let db: HistoryDb;
 let history: History;
@@ -12,8 +21,29 @@ afterEach(() => db.$client.close());
 
 const text = (value: string) => [{ type: 'text' as const, text: value, citations: null }];
 
-function startTurn(turnId: string, message: string, cursorStart: number, now: number, ownerId = 'alice') {
-  return history.appendUserMessage({ ownerId, chatId: 'chat-1', turnId, text: message, cursorStart, now });
+function startTurn(
+  turnId: string,
+  message: string,
+  cursorStart: number,
+  now: number,
+  ownerId = 'alice',
+  chatId = 'chat-1',
+) {
+  // As the chat service does: whether the chat was already stored when the turn began.
+  const chatExists = history.chatOwnership(ownerId, chatId) === 'own';
+  return history.appendUserMessage({ ownerId, chatId, turnId, text: message, cursorStart, chatExists, now });
+}
+
+function answer(turnId: string, reply: string, cursorStart: number, cursorEnd: number, chatId = 'chat-1') {
+  return history.appendAssistantMessage({
+    chatId,
+    turnId,
+    content: text(reply),
+    status: 'complete',
+    cursorStart,
+    cursorEnd,
+    now: cursorEnd,
+  });
 }
 
 describe('history', () => {
@@ -51,7 +81,8 @@ describe('history', () => {
     startTurn('t1', 'mine', 0, 1000);
     expect(history.getChatWithMessages('mallory', 'chat-1')).toBeUndefined();
     expect(history.listChats('mallory')).toEqual([]);
-    expect(history.isForeignChat('mallory', 'chat-1')).toBe(true);
+    expect(history.isUnavailableChat('mallory', 'chat-1')).toBe(true);
+    expect(history.isUnavailableChat('alice', 'chat-1')).toBe(false);
     expect(history.chatOwnership('mallory', 'chat-1')).toBe('foreign');
     expect(history.chatOwnership('alice', 'chat-1')).toBe('own');
     expect(history.chatOwnership('alice', 'chat-2')).toBe('none');
@@ -61,25 +92,78 @@ describe('history', () => {
   });
 
   it('lists chats newest first and deletes them with their messages', () => {
-    history.appendUserMessage({
-      ownerId: 'alice',
-      chatId: 'a',
-      turnId: 'ta',
-      text: 'first',
-      cursorStart: 0,
-      now: 1,
-    });
-    history.appendUserMessage({
-      ownerId: 'alice',
-      chatId: 'b',
-      turnId: 'tb',
-      text: 'second',
-      cursorStart: 0,
-      now: 2,
-    });
+    startTurn('ta', 'first', 0, 1, 'alice', 'a');
+    startTurn('tb', 'second', 0, 2, 'alice', 'b');
     expect(history.listChats('alice').map((chat) => chat.id)).toEqual(['b', 'a']);
     expect(history.deleteChat('alice', 'b')).toBe(true);
     expect(history.listChats('alice').map((chat) => chat.id)).toEqual(['a']);
+  });
+
+  it('scopes turn ids to their chat: the same turn id in another chat is a new turn there', () => {
+    const first = startTurn('t1', 'in chat one', 0, 1);
+    answer('t1', 'one', 0, 5);
+    const second = startTurn('t1', 'in chat two', 0, 6, 'alice', 'chat-2');
+    expect(second.id).not.toBe(first.id);
+    expect(second.chatId).toBe('chat-2');
+    expect(history.unfinishedTurns('chat-2').map((row) => row.id)).toEqual([second.id]);
+    expect(answer('t1', 'two', 0, 9, 'chat-2')).toBe(true);
+    expect(history.transcript('chat-2')).toEqual([
+      { role: 'user', content: 'in chat two' },
+      { role: 'assistant', content: 'two' },
+    ]);
+    expect(history.transcript('chat-1')).toEqual([
+      { role: 'user', content: 'in chat one' },
+      { role: 'assistant', content: 'one' },
+    ]);
+  });
+
+  it("refuses a turn id of an earlier or answered turn, and lets the chat's latest unanswered turn retry", () => {
+    startTurn('t1', 'one', 0, 1);
+    answer('t1', 'ok', 0, 5);
+    startTurn('t2', 'two', 5, 6);
+    expect(history.turnPosition('chat-1', 't1')).toBe('earlier');
+    expect(history.turnPosition('chat-1', 't2')).toBe('latest');
+    expect(history.turnPosition('chat-1', 't3')).toBe('new');
+    expect(history.turnPosition('chat-2', 't1')).toBe('new');
+    expect(() => startTurn('t1', 'one again', 9, 7)).toThrow(TurnIdReusedError);
+    // The latest turn, still unanswered: a retry stores nothing twice.
+    expect(startTurn('t2', 'two', 5, 8).cursorStart).toBe(5);
+    answer('t2', 'done', 5, 12);
+    // Answered: a new reply to it could never be stored.
+    expect(() => startTurn('t2', 'two', 12, 13)).toThrow(TurnIdReusedError);
+    expect(history.getChatWithMessages('alice', 'chat-1')?.messages.map((row) => row.turnId)).toEqual([
+      't1',
+      't1',
+      't2',
+      't2',
+    ]);
+  });
+
+  it("keeps a deleted chat's id as a tombstone: nobody can re-create it, its owner may repeat the delete", () => {
+    startTurn('t1', 'secret', 0, 1);
+    expect(history.deleteChat('alice', 'chat-1', 2)).toBe(true);
+    expect(history.getChat('alice', 'chat-1')).toBeUndefined();
+    for (const owner of ['alice', 'mallory']) {
+      expect(history.chatOwnership(owner, 'chat-1')).toBe('deleted');
+      expect(history.isUnavailableChat(owner, 'chat-1')).toBe(true);
+      expect(() => startTurn('t9', 'again', 0, 3, owner)).toThrow(ChatNotFoundError);
+    }
+    expect(history.getChat('mallory', 'chat-1')).toBeUndefined();
+    expect(history.deleteChat('alice', 'chat-1')).toBe(true);
+    expect(history.deleteChat('mallory', 'chat-1')).toBe(false);
+    expect(history.deleteChat('alice', 'never-existed')).toBe(false);
+  });
+
+  it('does not re-create a chat deleted while its turn was starting', () => {
+    startTurn('t1', 'one', 0, 1);
+    const begin = { ownerId: 'alice', chatId: 'chat-1', text: 'two', cursorStart: 5, chatExists: true };
+    history.deleteChat('alice', 'chat-1');
+    expect(() => history.appendUserMessage({ ...begin, turnId: 't2' })).toThrow(ChatNotFoundError);
+    expect(() =>
+      history.appendUserMessage({ ...begin, chatId: 'chat-3', turnId: 't2', chatExists: true }),
+    ).toThrow(ChatNotFoundError);
+    expect(history.listChats('alice')).toEqual([]);
+    expect(db.select().from(messages).all()).toEqual([]);
   });
 
   it('builds a transcript of finished text, dropping empty and non-text blocks', () => {

@@ -1,15 +1,19 @@
 // The history store: every read and write of chats and messages; the only module that writes SQL.
 import type { ContentBlock, MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { ChatNotFoundError, TurnIdReusedError } from './errors';
 import type { HistoryDb } from './open';
-import { type Chat, chats, type Message, type MessageStatus, messages, type StoredError } from './schema';
+import {
+  type Chat,
+  chats,
+  deletedChats,
+  type Message,
+  type MessageStatus,
+  messages,
+  type StoredError,
+} from './schema';
 
-export class ChatNotFoundError extends Error {
-  constructor(readonly chatId: string) {
-    super(`chat ${chatId} not found`);
-    this.name = 'ChatNotFoundError';
-  }
-}
+export { ChatNotFoundError, TurnIdReusedError };
 
 export interface TurnStart {
   ownerId: string;
@@ -18,8 +22,13 @@ export interface TurnStart {
   text: string;
   /** First S2 sequence number of the turn's generation. */
   cursorStart: number;
+  /** The caller found the chat stored before the turn began: if it is gone now (deleted meanwhile), refuse. */
+  chatExists: boolean;
   now?: number;
 }
+
+/** Where a turn id stands in a chat: unused, the chat's latest turn (a retry may join it), or an earlier one. */
+export type TurnPosition = 'new' | 'latest' | 'earlier';
 
 export interface TurnEnd {
   chatId: string;
@@ -49,11 +58,35 @@ export function createHistory(db: HistoryDb) {
       .where(and(eq(chats.id, chatId), eq(chats.ownerId, ownerId)))
       .get();
 
-  /** Whose the chat id is: nobody's yet (a new chat), this owner's, or another owner's. */
-  const chatOwnership = (ownerId: string, chatId: string): 'none' | 'own' | 'foreign' => {
+  const isDeleted = (tx: Pick<HistoryDb, 'select'>, chatId: string): boolean =>
+    tx.select({ id: deletedChats.id }).from(deletedChats).where(eq(deletedChats.id, chatId)).get() !==
+    undefined;
+
+  /** Whose the chat id is: nobody's yet (a new chat), this owner's, another owner's, or a deleted chat's. */
+  const chatOwnership = (ownerId: string, chatId: string): 'none' | 'own' | 'foreign' | 'deleted' => {
     const row = db.select({ ownerId: chats.ownerId }).from(chats).where(eq(chats.id, chatId)).get();
-    if (row === undefined) return 'none';
-    return row.ownerId === ownerId ? 'own' : 'foreign';
+    if (row !== undefined) return row.ownerId === ownerId ? 'own' : 'foreign';
+    return isDeleted(db, chatId) ? 'deleted' : 'none';
+  };
+
+  /** The chat's messages of one turn (its user message and its reply, if stored). */
+  const turnMessages = (tx: Pick<HistoryDb, 'select'>, chatId: string, turnId: string): Message[] =>
+    tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.chatId, chatId), eq(messages.turnId, turnId)))
+      .all();
+
+  const turnPosition = (tx: Pick<HistoryDb, 'select'>, chatId: string, turnId: string): TurnPosition => {
+    const latest = tx
+      .select({ turnId: messages.turnId })
+      .from(messages)
+      .where(and(eq(messages.chatId, chatId), eq(messages.role, 'user')))
+      .orderBy(desc(messages.createdAt), desc(sql`rowid`))
+      .limit(1)
+      .get();
+    if (latest?.turnId === turnId) return 'latest';
+    return turnMessages(tx, chatId, turnId).length > 0 ? 'earlier' : 'new';
   };
 
   const chatMessages = (chatId: string): Message[] =>
@@ -84,23 +117,49 @@ export function createHistory(db: HistoryDb) {
 
     chatOwnership,
 
-    /** True when the chat id is taken by another owner: to them it does not exist, and it cannot be reused. */
-    isForeignChat(ownerId: string, chatId: string): boolean {
-      return chatOwnership(ownerId, chatId) === 'foreign';
+    /**
+     * True when the chat id is another owner's or was deleted: to this owner the chat does not exist, and the
+     * id cannot be used for a new chat.
+     */
+    isUnavailableChat(ownerId: string, chatId: string): boolean {
+      const ownership = chatOwnership(ownerId, chatId);
+      return ownership === 'foreign' || ownership === 'deleted';
     },
 
-    deleteChat(ownerId: string, chatId: string): boolean {
-      return (
-        db
+    /** Where `turnId` stands among the chat's turns (see TurnPosition). */
+    turnPosition(chatId: string, turnId: string): TurnPosition {
+      return turnPosition(db, chatId, turnId);
+    },
+
+    /**
+     * Deletes the owner's chat with its messages and keeps its id as a tombstone, in one transaction, so the
+     * id can never be re-created. True when the chat was deleted, now or by an earlier call from the same
+     * owner (a retry); false when it is missing or another owner's.
+     */
+    deleteChat(ownerId: string, chatId: string, now = Date.now()): boolean {
+      return db.transaction((tx) => {
+        const deleted = tx
           .delete(chats)
           .where(and(eq(chats.id, chatId), eq(chats.ownerId, ownerId)))
-          .run().changes > 0
-      );
+          .run().changes;
+        if (deleted > 0) {
+          tx.insert(deletedChats).values({ id: chatId, ownerId, deletedAt: now }).onConflictDoNothing().run();
+          return true;
+        }
+        const tombstone = tx
+          .select({ ownerId: deletedChats.ownerId })
+          .from(deletedChats)
+          .where(eq(deletedChats.id, chatId))
+          .get();
+        return tombstone?.ownerId === ownerId;
+      });
     },
 
     /**
      * Stores the user's message of a new turn, creating the chat on its first message, in one transaction.
-     * A retry of the same turn stores nothing twice.
+     * A retry of the chat's latest unanswered turn stores nothing twice. Refused: a chat that is another
+     * owner's, deleted, or gone although `chatExists` (ChatNotFoundError), and a turn id the chat already used
+     * for an earlier or answered turn, whose new reply could never be stored (TurnIdReusedError).
      */
     appendUserMessage(turn: TurnStart): Message {
       const now = turn.now ?? Date.now();
@@ -111,6 +170,16 @@ export function createHistory(db: HistoryDb) {
           .where(eq(chats.id, turn.chatId))
           .get();
         if (existing && existing.ownerId !== turn.ownerId) throw new ChatNotFoundError(turn.chatId);
+        if (!existing && (turn.chatExists || isDeleted(tx, turn.chatId)))
+          throw new ChatNotFoundError(turn.chatId);
+        const turnRows = turnMessages(tx, turn.chatId, turn.turnId);
+        const storedUser = turnRows.find((row) => row.role === 'user');
+        if (storedUser) {
+          const answered = turnRows.some((row) => row.role === 'assistant');
+          if (answered || turnPosition(tx, turn.chatId, turn.turnId) !== 'latest')
+            throw new TurnIdReusedError(turn.chatId, turn.turnId);
+          return storedUser;
+        }
         if (existing) {
           tx.update(chats).set({ updatedAt: now }).where(eq(chats.id, turn.chatId)).run();
         } else {
@@ -140,17 +209,12 @@ export function createHistory(db: HistoryDb) {
           .onConflictDoNothing()
           .returning()
           .get();
-        return (
-          row ??
-          tx
-            .select()
-            .from(messages)
-            .where(and(eq(messages.turnId, turn.turnId), eq(messages.role, 'user')))
-            .get() ??
-          (() => {
-            throw new ChatNotFoundError(turn.chatId);
-          })()
-        );
+        // A conflict is the same turn stored by a racing retry (another process) since the read above.
+        const stored =
+          row ?? turnMessages(tx, turn.chatId, turn.turnId).find((found) => found.role === 'user');
+        if (!stored)
+          throw new Error(`turn ${turn.turnId} of chat ${turn.chatId} was neither stored nor found`);
+        return stored;
       });
     },
 

@@ -1,8 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+// Unit tests for opening the SQLite history database: migrations, pragmas, constraints and database URLs.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseFile, InvalidDatabaseUrlError, openHistoryDb } from './open';
+import { databaseFile, InvalidDatabaseUrlError, migrationsFolder, openHistoryDb } from './open';
 import { chats, messages } from './schema';
 
 const dirs: string[] = [];
@@ -26,7 +30,7 @@ describe('openHistoryDb', () => {
       )
       .pluck()
       .all();
-    expect(tables).toEqual(['__drizzle_migrations', 'chats', 'messages']);
+    expect(tables).toEqual(['__drizzle_migrations', 'chats', 'deleted_chats', 'messages']);
     db.$client.close();
   });
 
@@ -57,9 +61,10 @@ describe('openHistoryDb', () => {
     db.$client.close();
   });
 
-  it('stores at most one message per role and turn', () => {
+  it('stores at most one message per role and turn of a chat, and the same turn id in another chat', () => {
     const db = openHistoryDb(tempUrl());
     db.insert(chats).values({ id: 'c1', ownerId: 'o', title: 'Hi' }).run();
+    db.insert(chats).values({ id: 'c2', ownerId: 'o', title: 'Hi' }).run();
     const row = {
       chatId: 'c1',
       turnId: 't1',
@@ -76,6 +81,43 @@ describe('openHistoryDb', () => {
         .values({ id: 'a2', ...row })
         .run(),
     ).toThrow(/UNIQUE/);
+    db.insert(messages)
+      .values({ id: 'a3', ...row, chatId: 'c2' })
+      .run();
+    db.$client.close();
+  });
+
+  it('upgrades a database of the first migration, keeping its chats and messages', () => {
+    // The migrations folder as it was before 0001: only the first journal entry.
+    const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
+    dirs.push(dir);
+    cpSync(migrationsFolder, dir, { recursive: true });
+    const journalFile = path.join(dir, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: unknown[] };
+    writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
+    const url = tempUrl();
+    mkdirSync(path.dirname(databaseFile(url)), { recursive: true });
+    const old = drizzle(new Database(databaseFile(url)));
+    migrate(old, { migrationsFolder: dir });
+    old.$client.prepare("insert into chats (id, owner_id, title) values ('c1', 'o', 'Hi')").run();
+    old.$client
+      .prepare(
+        "insert into messages (id, chat_id, turn_id, role, content, status) values ('m1', 'c1', 't1', 'user', '[]', 'complete')",
+      )
+      .run();
+    old.$client.close();
+
+    const db = openHistoryDb(url);
+    expect(db.select({ id: messages.id }).from(messages).all()).toEqual([{ id: 'm1' }]);
+    const indexes = db.$client
+      .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'messages' order by name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual([
+      'messages_chat_created_idx',
+      'messages_chat_turn_role_idx',
+      'sqlite_autoindex_messages_1',
+    ]);
     db.$client.close();
   });
 });

@@ -1,4 +1,4 @@
-// Drizzle tables of the history database: chats and their messages.
+// Drizzle tables of the history database: chats, their messages, and the ids of deleted chats.
 import type { ContentBlock } from '@anthropic-ai/sdk/resources/messages';
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
@@ -23,6 +23,14 @@ export const chats = sqliteTable(
 export type Chat = typeof chats.$inferSelect;
 export type NewChat = typeof chats.$inferInsert;
 
+/** Tombstones: a deleted chat's id is never used again, so nobody can re-create it and replay its stream. */
+export const deletedChats = sqliteTable('deleted_chats', {
+  id: text('id').primaryKey(),
+  /** Who deleted it: a repeated DELETE from them retries the stream's removal. */
+  ownerId: text('owner_id').notNull(),
+  deletedAt: integer('deleted_at', { mode: 'number' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+});
+
 export const messageRoles = ['user', 'assistant'] as const;
 export const messageStatuses = ['complete', 'stopped', 'error', 'interrupted'] as const;
 export type MessageRole = (typeof messageRoles)[number];
@@ -39,7 +47,7 @@ export const messages = sqliteTable(
     chatId: text('chat_id')
       .notNull()
       .references(() => chats.id, { onDelete: 'cascade' }),
-    /** One user message and at most one assistant message share a turn id. */
+    /** Within a chat, one user message and at most one assistant message share a turn id. */
     turnId: text('turn_id').notNull(),
     role: text('role', { enum: messageRoles }).notNull(),
     /** Anthropic content blocks, as the Messages API returns them. */
@@ -53,7 +61,7 @@ export const messages = sqliteTable(
     ...timestamps,
   },
   (table) => [
-    uniqueIndex('messages_turn_role_idx').on(table.turnId, table.role),
+    uniqueIndex('messages_chat_turn_role_idx').on(table.chatId, table.turnId, table.role),
     index('messages_chat_created_idx').on(table.chatId, table.createdAt),
   ],
 );

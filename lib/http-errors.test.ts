@@ -1,6 +1,8 @@
+// Unit tests for mapping errors to HTTP responses: S2 outages, typed and validation errors, and the rest.
 import { S2, S2Error } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
+import { ChatNotFoundError, TurnIdReusedError } from '../db/errors';
 import { BadRequestError, errorResponse } from './http-errors';
 
 async function body(response: Response) {
@@ -44,6 +46,22 @@ describe('errorResponse', () => {
       retryAfter: null,
     });
     expect((await body(errorResponse(new S2Error({ message: 'bad', status: 400 })))).status).toBe(500);
+    error.mockRestore();
+  });
+
+  it("maps the history store's typed errors: a missing chat is 404, an earlier turn id 409", async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await body(errorResponse(new ChatNotFoundError('c1')))).toEqual({
+      status: 404,
+      json: { error: { type: 'not_found_error', message: 'Chat not found.' } },
+      retryAfter: null,
+    });
+    expect(await body(errorResponse(new TurnIdReusedError('c1', 't1')))).toEqual({
+      status: 409,
+      json: { error: { type: 'conflict_error', message: expect.stringContaining('earlier turn') } },
+      retryAfter: null,
+    });
+    expect(error).not.toHaveBeenCalled();
     error.mockRestore();
   });
 });

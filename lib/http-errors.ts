@@ -1,6 +1,7 @@
 // Typed API errors and their one mapping to JSON HTTP responses.
 import { S2Error } from '@s2-dev/streamstore';
 import { ZodError } from 'zod';
+import { ChatNotFoundError, TurnIdReusedError } from '../db/errors';
 
 export type ApiErrorType =
   | 'invalid_request_error'
@@ -42,6 +43,16 @@ export class NotFoundError extends ApiError {
 export class TurnInProgressError extends ApiError {
   constructor() {
     super(409, 'conflict_error', 'A reply is already in progress.');
+  }
+}
+
+export class EarlierTurnError extends ApiError {
+  constructor() {
+    super(
+      409,
+      'conflict_error',
+      'This turnId belongs to an earlier turn of this chat; send with a new turnId.',
+    );
   }
 }
 
@@ -90,17 +101,25 @@ function describeZodError(error: ZodError): string {
   return `${where}${issue.message}`;
 }
 
+/** The history store's typed errors, as the API reports them. */
+function storeError(error: unknown): ApiError | undefined {
+  if (error instanceof ChatNotFoundError) return new NotFoundError();
+  if (error instanceof TurnIdReusedError) return new EarlierTurnError();
+  return undefined;
+}
+
 /** S2 could not be reached (the SDK reports network failures as 502) or is itself unavailable. */
 function isStoreUnavailable(error: unknown): boolean {
   return error instanceof S2Error && [502, 503, 504].includes(error.status);
 }
 
 /**
- * The single place errors become HTTP: typed errors keep their status, an unreachable S2 is a 503 the
- * browser retries, anything else is a logged 500.
+ * The single place errors become HTTP: typed errors (the API's and the history store's) keep their status,
+ * an unreachable S2 is a 503 the browser retries, anything else is a logged 500.
  */
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return jsonError(error.status, error.type, error.message, error.headers);
+  const typed = error instanceof ApiError ? error : storeError(error);
+  if (typed) return jsonError(typed.status, typed.type, typed.message, typed.headers);
   if (error instanceof ZodError) return jsonError(400, 'invalid_request_error', describeZodError(error));
   if (isStoreUnavailable(error)) {
     console.warn('the stream store is unavailable', error);

@@ -6,14 +6,20 @@ import { createHistory, type History, liveCursor } from '../db/history';
 import type { Chat, Message, MessageStatus } from '../db/schema';
 import type { ChatDetail, ChatMessage, ChatSummary } from './chat-types';
 import { env } from './env';
-import { NoActiveTurnError, NotFoundError, RateLimitedError, TurnInProgressError } from './http-errors';
+import {
+  EarlierTurnError,
+  NoActiveTurnError,
+  NotFoundError,
+  RateLimitedError,
+  TurnInProgressError,
+} from './http-errors';
 import { type ModelReply, streamReply } from './model-stream';
 import { createRateLimiter } from './rate-limit';
 import type { GenerationEndReason } from './resumable';
-import { chat, streamNameFor } from './s2';
+import { chat, deleteChatStream, streamNameFor } from './s2';
 import { settleUnfinishedTurns } from './settle-turns';
 
-const history = (): History => createHistory(getDb());
+const history = (): History => createHistory(getDb(env().DATABASE_URL));
 const globalForLimiter = globalThis as typeof globalThis & {
   __turnLimiter?: ReturnType<typeof createRateLimiter>;
 };
@@ -35,51 +41,77 @@ export interface TurnInput {
 
 /**
  * Claims the chat's stream, stores the user's message, starts the model and persists its events in the
- * background (202). Nothing is written when the claim fails; a retry with the same turn id joins.
+ * background (202). Nothing is written when the claim fails; a retry with the chat's latest turn id joins,
+ * an earlier turn id of the chat is refused (409): a new reply to it could never be stored.
  */
 export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput): Promise<Response> {
   const store = history();
   const ownership = store.chatOwnership(ownerId, chatId);
-  if (ownership === 'foreign') throw new NotFoundError();
+  // Another browser's chat, or a deleted one: it does not exist, and its id cannot be taken.
+  if (ownership === 'foreign' || ownership === 'deleted') throw new NotFoundError();
+  if (ownership === 'own' && store.turnPosition(chatId, turnId) === 'earlier') throw new EarlierTurnError();
   const retryAfter = limiter().take(ownerId);
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
 
   let reply: ModelReply | undefined;
-  const response = await chat.makeResumable(
-    streamNameFor(chatId),
-    (signal) => {
-      reply = streamReply(store.transcript(chatId), signal);
-      return reply.events;
-    },
-    {
-      delivery: 'replay',
-      waitUntil: after,
-      turnId,
-      // A chat's first turn: its stream is missing (or empty), so the claim need not read it first.
-      newStream: ownership === 'none',
-      onStart: async ({ fromSeqNum, tookOver }) => {
-        // A takeover ended the previous turn for good: store its reply before this turn's message.
-        if (tookOver) await settleUnfinishedTurns(store, chatId);
-        store.appendUserMessage({ ownerId, chatId, turnId, text: message, cursorStart: fromSeqNum });
+  const response = await chat
+    .makeResumable(
+      streamNameFor(chatId),
+      (signal) => {
+        reply = streamReply(store.transcript(chatId), signal);
+        return reply.events;
       },
-      onFinish: (end) => {
-        // S2 was unreachable: the reply is stored from S2 (settleUnfinishedTurns) once its lease closes it,
-        // with the events readers saw and the cursor where it really ends.
-        if (end.open) return;
-        store.appendAssistantMessage({
-          chatId,
-          turnId: end.turnId,
-          content: reply?.content() ?? [],
-          status: STATUS_FOR_END[end.reason],
-          error: end.error ?? null,
-          cursorStart: end.fromSeqNum,
-          cursorEnd: end.toSeqNum,
-        });
+      {
+        delivery: 'replay',
+        waitUntil: after,
+        turnId,
+        // A chat's first turn: its stream is missing (or empty), so the claim need not read it first.
+        newStream: ownership === 'none',
+        onStart: async ({ fromSeqNum, tookOver }) => {
+          // A takeover ended the previous turn for good: store its reply before this turn's message.
+          if (tookOver) await settleUnfinishedTurns(store, chatId);
+          // Checked again in the transaction: a chat deleted since the check above is not re-created (404).
+          store.appendUserMessage({
+            ownerId,
+            chatId,
+            turnId,
+            text: message,
+            cursorStart: fromSeqNum,
+            chatExists: ownership === 'own',
+          });
+        },
+        onFinish: async (end) => {
+          // The chat was deleted during the turn: the writer may have re-created the stream as it wound down.
+          if (store.chatOwnership(ownerId, chatId) === 'deleted') return deleteDeletedChatStream(chatId);
+          // S2 was unreachable: the reply is stored from S2 (settleUnfinishedTurns) once its lease closes it,
+          // with the events readers saw and the cursor where it really ends.
+          if (end.open) return;
+          store.appendAssistantMessage({
+            chatId,
+            turnId: end.turnId,
+            content: reply?.content() ?? [],
+            status: STATUS_FOR_END[end.reason],
+            error: end.error ?? null,
+            cursorStart: end.fromSeqNum,
+            cursorEnd: end.toSeqNum,
+          });
+        },
       },
-    },
-  );
+    )
+    .catch(async (error: unknown) => {
+      // Deleted while this turn claimed its stream: the claim re-created the stream, so it is deleted again.
+      if (store.chatOwnership(ownerId, chatId) === 'deleted') await deleteDeletedChatStream(chatId);
+      throw error;
+    });
   if (response.status === 409) throw new TurnInProgressError();
   return response;
+}
+
+/** Deletes again the stream of a chat deleted while one of its turns ran; a failure only costs storage. */
+async function deleteDeletedChatStream(chatId: string): Promise<void> {
+  await deleteChatStream(chatId).catch((error: unknown) =>
+    console.warn('deleting the stream of a deleted chat failed', error),
+  );
 }
 
 export async function stopTurn(ownerId: string, chatId: string): Promise<Response> {
@@ -140,12 +172,18 @@ export async function chatDetail(ownerId: string, chatId: string): Promise<ChatD
   };
 }
 
+/**
+ * Deletes the chat: its history, with a tombstone so its id can never be re-created, then its active turn
+ * (stopped, so its writer appends nothing more) and its S2 stream. When S2 fails after the history is gone,
+ * the error is reported and the same owner's retry runs the S2 part again.
+ */
 export async function deleteChat(ownerId: string, chatId: string): Promise<void> {
   if (!history().deleteChat(ownerId, chatId)) throw new NotFoundError();
-  // A reply still streaming into a deleted chat has nowhere to go; stopping it is best effort.
-  await chat.stop(streamNameFor(chatId)).catch(() => false);
+  await chat.stop(streamNameFor(chatId));
+  await deleteChatStream(chatId);
 }
 
-export function isForeignChat(ownerId: string, chatId: string): boolean {
-  return history().isForeignChat(ownerId, chatId);
+/** True when the id is another browser's chat or a deleted one: for this owner it does not exist. */
+export function isUnavailableChat(ownerId: string, chatId: string): boolean {
+  return history().isUnavailableChat(ownerId, chatId);
 }

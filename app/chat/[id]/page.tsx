@@ -5,7 +5,7 @@ import { ChatApp } from '@/components/chat-app';
 import { usesLocalModel } from '@/lib/anthropic';
 import { idSchema } from '@/lib/api-schemas';
 import { currentOwner } from '@/lib/owner';
-import { chatDetail, isForeignChat, listChats } from '@/lib/turns';
+import { chatDetail, isUnavailableChat, listChats } from '@/lib/turns';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -21,8 +21,8 @@ export default async function ChatPage({ params }: Props) {
   if (!parsed.success) notFound();
   const chatId = parsed.data;
   const ownerId = await currentOwner();
-  // Another browser's chat does not exist for this one.
-  if (ownerId === null ? false : isForeignChat(ownerId, chatId)) notFound();
+  // Another browser's chat, or a deleted one, does not exist for this one.
+  if (ownerId === null ? false : isUnavailableChat(ownerId, chatId)) notFound();
   const detail = ownerId ? ((await chatDetail(ownerId, chatId)) ?? null) : null;
   const chats = ownerId ? listChats(ownerId) : [];
   return <ChatApp chatId={chatId} initialDetail={detail} chats={chats} localModel={usesLocalModel()} />;
