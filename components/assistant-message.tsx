@@ -21,7 +21,7 @@ export const AssistantMessage = memo(
       <article
         data-testid="message-assistant"
         data-status={message.status}
-        aria-live={streaming ? 'polite' : undefined}
+        aria-busy={streaming}
         className="flex flex-col gap-3"
       >
         {renderBlocks(message, 'before-text')}
@@ -97,7 +97,8 @@ function hasVisibleWork(content: readonly ContentBlock[]): boolean {
 
 function WaitingDots() {
   return (
-    <div className="flex h-6 items-center gap-1" role="status" aria-label="Waiting for the reply">
+    // An image, not a status: the chat's status line already says a reply is on its way.
+    <div className="flex h-6 items-center gap-1" role="img" aria-label="Waiting for the reply">
       {[0, 150, 300].map((delay) => (
         <span
           key={delay}

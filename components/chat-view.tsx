@@ -8,6 +8,7 @@ import type { IndicatorState } from './connection-indicator';
 import { EmptyState } from './empty-state';
 import { ErrorBanner } from './error-banner';
 import { MessageList } from './message-list';
+import { ReplyStatus } from './reply-status';
 import { useChatSession } from './use-chat-session';
 import { useOnline } from './use-online';
 import { useSendTurn } from './use-send-turn';
@@ -45,7 +46,7 @@ export function ChatView({
     [send],
   );
 
-  // Esc stops the reply from anywhere on the page: the composer itself is disabled while it runs.
+  // Esc stops the reply from anywhere on the page, not only from the (read-only while it runs) composer.
   useEffect(() => {
     if (!running) return;
     const onKeyDown = (event: KeyboardEvent) => {
@@ -79,6 +80,7 @@ export function ChatView({
       ) : (
         <MessageList messages={messages} sentCount={sentCount} />
       )}
+      <ReplyStatus running={running} />
       {banner !== null && (
         <ErrorBanner banner={banner} onDismiss={() => dispatch({ type: 'banner', banner: null })} />
       )}

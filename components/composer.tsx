@@ -66,11 +66,13 @@ export function Composer({ running, onSend, onStop }: ComposerProps) {
           data-testid="composer"
           rows={1}
           value={draft}
-          disabled={running}
+          // Read-only rather than disabled while a reply runs: a disabled field drops keyboard focus to the page.
+          readOnly={running}
+          aria-disabled={running}
           onChange={(event) => setDraft(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder={running ? 'Claude is replying…' : 'Message Claude'}
-          className="max-h-[220px] min-h-10 flex-1 resize-none bg-transparent py-2 text-[15px] leading-6 text-stone-900 outline-none placeholder:text-stone-400 disabled:cursor-not-allowed dark:text-stone-100 dark:placeholder:text-stone-500"
+          className="max-h-[220px] min-h-10 flex-1 resize-none bg-transparent py-2 text-[15px] leading-6 text-stone-900 outline-none placeholder:text-stone-400 aria-disabled:cursor-not-allowed dark:text-stone-100 dark:placeholder:text-stone-500"
         />
         {running && (
           <button

@@ -23,7 +23,14 @@ export function MessageList({ messages, sentCount }: MessageListProps) {
   return (
     <div className="relative min-h-0 flex-1">
       <div ref={ref} onScroll={onScroll} className="h-full overflow-y-auto overscroll-contain">
-        <div className="mx-auto flex w-full max-w-3xl flex-col gap-7 px-4 pt-6 pb-10 sm:px-6">
+        {/* One live region that outlives every message: new messages are announced as they are added, and a
+            streaming reply (aria-busy) when it settles rather than token by token. */}
+        <div
+          role="log"
+          aria-live="polite"
+          aria-label="Conversation"
+          className="mx-auto flex w-full max-w-3xl flex-col gap-7 px-4 pt-6 pb-10 sm:px-6"
+        >
           {messages.map((message) =>
             message.role === 'user' ? (
               <UserMessage key={message.key} message={message} />

@@ -127,15 +127,89 @@ describe('sessionReducer', () => {
     expect(needsReconcile(state)).toBe(false);
   });
 
-  it('creates the chat stream subscription from the start when the first message is accepted', () => {
+  it("streams a brand-new chat's first reply live from the cursor the read after the 202 returns", () => {
     let state = initialSession(null);
     expect(state.subscription).toBeNull();
+    // The read on mount finds nothing (404): the empty state stays and nothing is followed.
     state = apply(
       state,
       { type: 'send', turnId: 't1', text: 'First' },
       { type: 'send-accepted', turnId: 't1' },
     );
+    expect(state.subscription).toBeNull();
+    expect(state.refetchSeq).toBe(2);
+    state = apply(state, { type: 'hydrated', detail: detail([user('t1', 'First')], 0) });
     expect(state.subscription).toEqual({ epoch: 1, from: 0 });
+    expect(isTurnRunning(state)).toBe(true);
+    state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Hel')], 0);
+    expect(seen(state)).toEqual([
+      ['user', 'First', 'complete'],
+      ['assistant', 'Hel', 'streaming'],
+    ]);
+    state = stream(state, [textDelta(0, 'lo'), messageStop()], 3);
+    expect(seen(state)).toEqual([
+      ['user', 'First', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+    expect(isTurnRunning(state)).toBe(false);
+  });
+
+  it('a page restored from the client cache with no chat reads it on mount and follows from its cursor', () => {
+    // Back to a chat that was created after this page was first rendered: the page still says "no chat".
+    let state = initialSession(null);
+    expect(state.refetchSeq).toBe(1);
+    state = apply(state, {
+      type: 'hydrated',
+      detail: detail([user('t1', 'Hi'), assistant('t1', 'Hello')], 6),
+    });
+    expect(state.subscription).toEqual({ epoch: 1, from: 6 });
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+    expect(isTurnRunning(state)).toBe(false);
+  });
+
+  it('a stale page that sends before reading its chat does not attach an earlier reply to the new message', () => {
+    // The mount read failed; the chat already holds a finished turn at stream positions 0-5.
+    let state = apply(
+      initialSession(null),
+      { type: 'send', turnId: 't2', text: 'Again' },
+      { type: 'send-accepted', turnId: 't2' },
+    );
+    // Not subscribed from 0, which would replay t1's reply onto t2: the read says where t2 starts.
+    expect(state.subscription).toBeNull();
+    state = apply(state, {
+      type: 'hydrated',
+      detail: detail([user('t1', 'Hi'), assistant('t1', 'Hello'), user('t2', 'Again')], 6),
+    });
+    expect(state.subscription).toEqual({ epoch: 1, from: 6 });
+    state = stream(state, textTurn(['Once', ' more']), 6);
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+      ['user', 'Again', 'complete'],
+      ['assistant', 'Once more', 'complete'],
+    ]);
+  });
+
+  it('a stale page whose new turn is stored by the time it reads shows the turn once, from history', () => {
+    let state = apply(
+      initialSession(null),
+      { type: 'send', turnId: 't1', text: 'Quick' },
+      { type: 'send-accepted', turnId: 't1' },
+    );
+    state = apply(state, {
+      type: 'hydrated',
+      detail: detail([user('t1', 'Quick'), assistant('t1', 'Done')], 6),
+    });
+    expect(state.subscription).toEqual({ epoch: 1, from: 6 });
+    expect(state.turns).toEqual([]);
+    expect(seen(state)).toEqual([
+      ['user', 'Quick', 'complete'],
+      ['assistant', 'Done', 'complete'],
+    ]);
+    expect(isTurnRunning(state)).toBe(false);
   });
 
   it('shows a turn started in another tab with its user message above the streaming reply', () => {
@@ -220,10 +294,12 @@ describe('sessionReducer', () => {
       turnId: 'mine',
       banner: { kind: 'busy', message: 'A reply is already in progress.' },
     });
-    expect(state.refetchSeq).toBe(1);
+    // The read on mount, then the read that discovers the chat.
+    expect(state.refetchSeq).toBe(2);
     expect(state.subscription).toBeNull();
     state = apply(state, { type: 'hydrated', detail: detail([user('theirs', 'Theirs')], 7) });
     expect(state.subscription).toEqual({ epoch: 1, from: 7 });
+    expect(isTurnRunning(state)).toBe(true);
     state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Reply')], 7);
     expect(seen(state)).toEqual([
       ['user', 'Theirs', 'complete'],
@@ -255,11 +331,89 @@ describe('sessionReducer', () => {
     state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Par')], 40);
     // The stream was reset; history says the turn starts at 0 in the new stream.
     state = apply(state, { type: 'rehydrated', detail: detail([user('t1', 'Hi')], 0) });
-    expect(seen(state)).toEqual([['user', 'Hi', 'complete']]);
+    // The reply is still running: it waits for its replayed events rather than showing stale text.
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', '', 'streaming'],
+    ]);
     state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Partial')], 0);
     expect(seen(state)).toEqual([
       ['user', 'Hi', 'complete'],
       ['assistant', 'Partial', 'streaming'],
+    ]);
+  });
+
+  it('ends a pending send after a 416 when the new history already holds its reply', () => {
+    let state = apply(initialSession(detail([], 0)), { type: 'send', turnId: 't1', text: 'Hi' });
+    // The stream was reset before this tab saw any event of the reply, which was stored meanwhile.
+    state = apply(state, {
+      type: 'rehydrated',
+      detail: detail([user('t1', 'Hi'), assistant('t1', 'Hello')], 6),
+    });
+    expect(state.turns).toEqual([]);
+    expect(isTurnRunning(state)).toBe(false);
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+  });
+
+  it('keeps a pending send after a 416 while the new history still awaits its reply, without a second copy', () => {
+    let state = apply(initialSession(detail([], 0)), { type: 'send', turnId: 't1', text: 'Hi' });
+    state = apply(state, { type: 'rehydrated', detail: detail([user('t1', 'Hi')], 0) });
+    expect(isTurnRunning(state)).toBe(true);
+    state = stream(state, textTurn(['Hello']), 0);
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+  });
+
+  it('shows a chat loaded mid-reply as running and waiting before the first live event', () => {
+    const state = initialSession(detail([user('t1', 'Hi'), assistant('t1', 'Hello'), user('t2', 'More')], 6));
+    expect(isTurnRunning(state)).toBe(true);
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+      ['user', 'More', 'complete'],
+      ['assistant', '', 'streaming'],
+    ]);
+  });
+
+  it('replaces the waiting reply in place with the live one when its events arrive', () => {
+    let state = initialSession(detail([user('t1', 'Tell me')], 0));
+    const [waiting] = viewMessages(state).slice(-1);
+    state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Once')], 0);
+    const view = viewMessages(state);
+    expect(view.map((message) => message.key)).toEqual(['u-t1', waiting?.key]);
+    expect(seen(state)).toEqual([
+      ['user', 'Tell me', 'complete'],
+      ['assistant', 'Once', 'streaming'],
+    ]);
+    expect(state.refetchSeq).toBe(0);
+  });
+
+  it('clears the waiting reply when a later read of history holds the reply', () => {
+    let state = initialSession(detail([user('t1', 'Hi')], 0));
+    state = apply(state, {
+      type: 'hydrated',
+      detail: detail([user('t1', 'Hi'), assistant('t1', 'Hello')], 6),
+    });
+    expect(state.turns).toEqual([]);
+    expect(isTurnRunning(state)).toBe(false);
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+  });
+
+  it('a stopped reply of a chat loaded mid-reply ends the waiting state', () => {
+    let state = initialSession(detail([user('t1', '/demo stall')], 0));
+    state = stream(state, [STOPPED_EVENT], 0);
+    expect(isTurnRunning(state)).toBe(false);
+    expect(seen(state)).toEqual([
+      ['user', '/demo stall', 'complete'],
+      ['assistant', '', 'stopped'],
     ]);
   });
 

@@ -3,7 +3,10 @@ import type { ChatDetail, ChatMessage } from '../lib/chat-types';
 import { INTERRUPTED_ERROR_TYPE, type ResumableEvent } from '../lib/resumable/events';
 import { type AssistantTurn, emptyTurn, foldEvent } from '../lib/transcript';
 
-/** A turn this tab knows about that history may not hold yet: sent from here, or seen on the live stream. */
+/**
+ * A turn this tab knows about that history may not hold yet: sent from here, seen on the live stream, or
+ * (with neither `userText` nor `assistant`) a reply history shows is running that the stream has not reached.
+ */
 export interface LocalTurn {
   /** Stable React key for the turn's lifetime in this tab. */
   key: string;
@@ -11,7 +14,7 @@ export interface LocalTurn {
   turnId: string | null;
   /** What was typed here; shown until history holds the stored user message. */
   userText: string | null;
-  /** The reply folded from the live stream; null until its `message_start` (or an early `error`). */
+  /** The reply folded from the live stream; null (awaited) until its `message_start` (or an early `error`). */
   assistant: AssistantTurn | null;
   /** Stream position just past this turn's first event: orders the turn against a history cursor. */
   startCursor: number | null;
@@ -30,7 +33,7 @@ export interface SessionState {
   subscription: { epoch: number; from: number } | null;
   turns: LocalTurn[];
   banner: Banner | null;
-  /** Bumped whenever the view needs a fresh `GET /api/chats/:id`. */
+  /** Bumped whenever the view needs a fresh `GET /api/chats/:id`; starts at 1 when there is no history yet. */
   refetchSeq: number;
   /** Refetches since a turn ended without history holding its reply yet (the store lags the stream). */
   reconcileAttempts: number;
@@ -44,7 +47,7 @@ export type SessionAction =
   | { type: 'send-rejected'; turnId: string; banner: Banner }
   /** A routine history read: merge it with what the stream has shown. */
   | { type: 'hydrated'; detail: ChatDetail }
-  /** The stream position was lost (416): start over from history; the caller resubscribes from its cursor. */
+  /** The stream position was lost (410/416): start over from history; the caller resubscribes from its cursor. */
   | { type: 'rehydrated'; detail: ChatDetail }
   | { type: 'refetch'; reconcile: boolean }
   | { type: 'banner'; banner: Banner | null };
@@ -52,14 +55,15 @@ export type SessionAction =
 export const MAX_RECONCILE_ATTEMPTS = 4;
 
 export function initialSession(detail: ChatDetail | null): SessionState {
-  return {
+  return withAwaitedReply({
     history: detail?.messages ?? [],
     subscription: detail === null ? null : { epoch: 1, from: detail.cursor },
     turns: [],
     banner: null,
-    refetchSeq: 0,
+    // No chat in the page may be a stale copy (Back restores it from the router cache): read it once.
+    refetchSeq: detail === null ? 1 : 0,
     reconcileAttempts: 0,
-  };
+  });
 }
 
 export function sessionReducer(state: SessionState, action: SessionAction): SessionState {
@@ -77,8 +81,9 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
         ],
       };
     case 'send-accepted':
-      // The chat exists from its first accepted message on; its stream starts at 0.
-      return state.subscription === null ? { ...state, subscription: { epoch: 1, from: 0 } } : state;
+      // The chat exists now, but its stream may hold earlier turns this tab never read (a stale page):
+      // follow it from history's cursor, which is where this turn starts unless it has already been stored.
+      return state.subscription === null ? { ...state, refetchSeq: state.refetchSeq + 1 } : state;
     case 'send-rejected': {
       const next = rejectSend(state, action.turnId, action.banner);
       // Refused because a turn from elsewhere holds a chat this tab does not follow yet: read it, then follow.
@@ -92,12 +97,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       return { ...merged, subscription: { epoch: 1, from: action.detail.cursor } };
     }
     case 'rehydrated':
-      return {
-        ...state,
-        history: action.detail.messages,
-        // Everything seen live is replayed from the new cursor; only sends still waiting for a reply survive.
-        turns: state.turns.filter((turn) => turn.assistant === null && turn.userText !== null),
-      };
+      return rehydrate(state, action.detail);
     case 'refetch':
       return {
         ...state,
@@ -141,7 +141,7 @@ function startTurn(
   const unfinished = turns[liveIndex];
   if (unfinished?.assistant != null) turns[liveIndex] = interrupt(unfinished, unfinished.assistant);
   const assistant = foldEvent(emptyTurn(), event);
-  const pendingIndex = turns.findIndex((turn) => turn.assistant === null && turn.userText !== null);
+  const pendingIndex = turns.findIndex(isAwaiting);
   const pending = turns[pendingIndex];
   if (pending !== undefined) {
     turns[pendingIndex] = { ...pending, assistant, startCursor: cursor };
@@ -185,7 +185,7 @@ function rejectSend(state: SessionState, turnId: string, banner: Banner): Sessio
 
 function mergeHistory(state: SessionState, detail: ChatDetail): SessionState {
   const history = detail.messages;
-  const answered = new Set(history.filter((m) => m.role === 'assistant').map((m) => m.turnId));
+  const answered = answeredTurnIds(history);
   const turns: LocalTurn[] = [];
   for (const turn of state.turns) {
     let merged = turn;
@@ -199,7 +199,32 @@ function mergeHistory(state: SessionState, detail: ChatDetail): SessionState {
     // A covered turn still streaming stays (hidden) so the rest of its events land somewhere harmless.
     if (!(merged.covered && !isStreaming(merged))) turns.push(merged);
   }
-  return { ...state, history, turns };
+  return withAwaitedReply({ ...state, history, turns });
+}
+
+function rehydrate(state: SessionState, detail: ChatDetail): SessionState {
+  const answered = answeredTurnIds(detail.messages);
+  // Everything seen live is replayed from the new cursor; only turns still waiting for a reply survive, and
+  // not those the new history already answers: their reply lies before the cursor, so no event would end them.
+  const turns = state.turns.filter(
+    (turn) => isAwaiting(turn) && !(turn.turnId !== null && answered.has(turn.turnId)),
+  );
+  return withAwaitedReply({ ...state, history: detail.messages, turns });
+}
+
+/**
+ * History ending with a user message that nothing here answers means its reply is running on the server:
+ * show it as running at once rather than idle until its first event. The placeholder goes first, since its
+ * user message is already in history, and so the reply's `message_start` lands on it, not on a later send.
+ */
+function withAwaitedReply(state: SessionState): SessionState {
+  const turnId = unansweredTurnId(state.history, state.turns);
+  if (turnId === null) return state;
+  return { ...state, turns: [{ ...blankTurn(`awaiting-${turnId}`), turnId }, ...state.turns] };
+}
+
+function answeredTurnIds(history: readonly ChatMessage[]): Set<string> {
+  return new Set(history.filter((m) => m.role === 'assistant').map((m) => m.turnId));
 }
 
 /** The turn id of history's last message if it is a user message no reply (stored or local) claims yet. */
@@ -230,9 +255,14 @@ function isStreaming(turn: LocalTurn): boolean {
   return turn.assistant?.status === 'streaming';
 }
 
+/** Sent from here, or known to be running, with no event of its reply seen yet. */
+function isAwaiting(turn: LocalTurn): boolean {
+  return turn.assistant === null;
+}
+
 function isRunningTurn(turn: LocalTurn): boolean {
   if (turn.covered) return false;
-  return turn.assistant === null ? turn.userText !== null : turn.assistant.status === 'streaming';
+  return isAwaiting(turn) || isStreaming(turn);
 }
 
 /** A turn is running from the moment it is sent here (or seen starting) until its reply ends. */

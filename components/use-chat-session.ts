@@ -1,9 +1,9 @@
 'use client';
 // Holds one chat's view state: history, the live subscription folded into it, and history re-reads.
-import { type Dispatch, useEffect, useMemo, useReducer, useState } from 'react';
+import { type Dispatch, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ChatDetail } from '../lib/chat-types';
 import { type ConnectionState, SubscribeHttpError } from '../lib/resumable/client';
-import { ApiError, fetchChat } from './chat-api';
+import { ApiError, fetchChat, NetworkError } from './chat-api';
 import { followStream } from './follow-stream';
 import {
   type Banner,
@@ -48,18 +48,29 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
     return () => controller.abort();
   }, [chatId, epoch, from]);
 
+  // A tab that sent into a chat it does not follow yet learns where to follow from only by reading it.
+  const discovering = useRef(false);
+  discovering.current = state.subscription === null && isTurnRunning(state);
+
   const { refetchSeq } = state;
   useEffect(() => {
     if (refetchSeq === 0) return;
     // A newer request supersedes an older one still in flight: the latest read wins.
     const controller = new AbortController();
+    let retry: ReturnType<typeof setTimeout> | undefined;
     fetchChat(chatId, controller.signal).then(
       (detail) => dispatch({ type: 'hydrated', detail }),
-      () => {
-        // A failed re-read is not fatal: the live view stays right; the next turn's end reads again.
+      (error: unknown) => {
+        // A failed re-read is not fatal: the live view stays right; the next turn's end reads again. A 404
+        // is a chat with nothing sent yet. Only a tab waiting to discover its own turn's stream must retry.
+        if (controller.signal.aborted || !(error instanceof NetworkError) || !discovering.current) return;
+        retry = setTimeout(() => dispatch({ type: 'refetch', reconcile: false }), RECONCILE_DELAY_MS);
       },
     );
-    return () => controller.abort();
+    return () => {
+      controller.abort();
+      clearTimeout(retry);
+    };
   }, [chatId, refetchSeq]);
 
   // The reply is stored a moment after its last event is streamed; read again until history holds it.

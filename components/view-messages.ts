@@ -40,6 +40,11 @@ export function viewMessages(state: SessionState): ViewMessage[] {
         error: null,
       });
     }
+    if (turn.assistant === null && turn.userText === null && !turn.covered) {
+      // A reply history says is running, before its first event arrives: shown waiting, under the same key
+      // the live reply takes, so it is replaced in place.
+      view.push({ ...awaitedReply, key: `live-${key}` });
+    }
     if (turn.assistant !== null && !turn.covered) {
       view.push({
         key: `live-${key}`,
@@ -53,6 +58,14 @@ export function viewMessages(state: SessionState): ViewMessage[] {
   }
   return view;
 }
+
+const awaitedReply: Omit<ViewMessage, 'key'> = {
+  role: 'assistant',
+  content: [],
+  partialJson: {},
+  status: 'streaming',
+  error: null,
+};
 
 function liveStatus(assistant: AssistantTurn): ViewStatus {
   switch (assistant.status) {
