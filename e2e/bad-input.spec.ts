@@ -16,7 +16,7 @@ import { closeRawConnections, parseErrorBody, type RawResponse, sendRaw } from '
 const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20_261_124);
 const FUZZ_REQUESTS = 1_000;
 const FUZZ_CONCURRENCY = 8;
-const FUZZ_TIME_BOUND_MS = 90_000;
+const FUZZ_TEST_TIMEOUT_MS = 110_000;
 const MAX_MESSAGE_BYTES = 32 * 1024;
 
 function baseUrlOf(testInfo: TestInfo): string {
@@ -136,7 +136,7 @@ test('valid edge inputs are accepted and stored exactly: emoji, bidi text, a mes
 test(`a seeded fuzz run of ${FUZZ_REQUESTS} random and mutated requests gets no 5xx and only JSON errors`, async ({
   browser,
 }, testInfo) => {
-  test.setTimeout(FUZZ_TIME_BOUND_MS + 20_000);
+  test.setTimeout(FUZZ_TEST_TIMEOUT_MS);
   const baseURL = baseUrlOf(testInfo);
   const owned = await identityWithChat(browser, baseURL);
   const second = await startChat(owned.context.request, '/demo thinking');
@@ -149,10 +149,9 @@ test(`a seeded fuzz run of ${FUZZ_REQUESTS} random and mutated requests gets no 
 
   const statuses = new Map<number, number>();
   const problems: string[] = [];
-  const deadline = Date.now() + FUZZ_TIME_BOUND_MS;
   let next = 0;
   async function worker(): Promise<void> {
-    while (next < requests.length && Date.now() < deadline) {
+    while (next < requests.length) {
       const index = next++;
       const { request, mutations } = requests[index] as (typeof requests)[number];
       const where = `#${index} ${request.method} ${request.path.slice(0, 120)} [${mutations.join('; ')}]`;
@@ -182,10 +181,10 @@ test(`a seeded fuzz run of ${FUZZ_REQUESTS} random and mutated requests gets no 
     body: JSON.stringify(summary, null, 2),
     contentType: 'application/json',
   });
-  console.log(`fuzz: ${JSON.stringify(summary)}`);
 
   expect(problems).toEqual([]);
-  expect(next, `all ${FUZZ_REQUESTS} requests were sent within ${FUZZ_TIME_BOUND_MS} ms`).toBe(FUZZ_REQUESTS);
+  const answered = [...statuses.values()].reduce((sum, count) => sum + count, 0);
+  expect(answered, `all ${FUZZ_REQUESTS} requests were answered`).toBe(FUZZ_REQUESTS);
   await owned.context.close();
   closeRawConnections();
 });

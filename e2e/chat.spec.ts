@@ -1,3 +1,4 @@
+// End-to-end chat flows: a full reply, resuming after a reload, a second tab, stop and model errors.
 import { expect, test } from '@playwright/test';
 import {
   assistantMessages,
@@ -67,9 +68,13 @@ test('after a reply has finished, a reload shows history only and streams nothin
   page.on('response', (response) => {
     if (response.url().includes('/api/chat/stream')) replays.push(response.status());
   });
-  await page.reload();
-  // Server-rendered history: complete at first paint, before any subscription could deliver events.
-  await expect(lastAssistant(page)).toHaveAttribute('data-status', 'complete', { timeout: 1_000 });
+  const reloaded = await page.reload();
+  // Server-rendered history: the page's HTML already marks the reply complete, before any subscription
+  // could deliver events.
+  expect(await reloaded?.text()).toMatch(
+    /<article(?=[^>]*data-testid="message-assistant")(?=[^>]*data-status="complete")/,
+  );
+  await expect(lastAssistant(page)).toHaveAttribute('data-status', 'complete');
   await page.waitForTimeout(1_500);
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(page.getByTestId('message-user')).toHaveCount(1);

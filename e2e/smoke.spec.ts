@@ -1,3 +1,4 @@
+// End-to-end smoke test: the home page opens a fresh, empty chat that suggests the demo commands.
 import { expect, test } from '@playwright/test';
 import { attachScreenshot, openNewChat } from './support';
 

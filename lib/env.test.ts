@@ -1,3 +1,4 @@
+// Unit tests for parsing the environment: defaults, empty values and coercion.
 import { describe, expect, it } from 'vitest';
 import { InvalidEnvironmentError, parseEnv } from './env';
 

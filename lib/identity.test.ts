@@ -1,3 +1,4 @@
+// Unit tests for the signed owner cookie and the cross-site request check.
 import { describe, expect, it } from 'vitest';
 import { isCrossSite, newOwnerId, signOwner, verifyOwner } from './identity';
 

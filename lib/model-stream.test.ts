@@ -1,3 +1,4 @@
+// Tests for tracking a model reply against the local Anthropic server: completion, failures, early stops.
 import Anthropic from '@anthropic-ai/sdk';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Unit tests for the per-identity rate limiter.
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter } from './rate-limit';
 

@@ -1,3 +1,4 @@
+// Unit tests for detecting malformed percent-encoding in request paths.
 import { describe, expect, it } from 'vitest';
 import { hasMalformedPercentEncoding } from './url-encoding';
 

@@ -1,3 +1,4 @@
+// Integration tests for claiming a stream in each mode, retried claims and sources, on a local S2.
 import { AppendInput, AppendRecord, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeRecord, parseToken } from './protocol';

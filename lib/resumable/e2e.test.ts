@@ -1,3 +1,4 @@
+// End-to-end tests through a tiny app server, a local S2, the local model and the browser client.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
@@ -15,7 +16,7 @@ const servers: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   s2 = await startS2();
-  model = await startLocalAnthropic({ tokensPerSec: 0, stallMs: 2500 });
+  model = await startLocalAnthropic({ tokensPerSec: 0, stallMs: 8_000 });
   anthropic = new Anthropic({ apiKey: 'local', baseURL: model.url, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -119,14 +120,15 @@ describe('end to end: app server, S2, browser client', () => {
   });
 
   it('R7: a /demo stall longer than the lease keeps its turn, thanks to heartbeats', async () => {
-    const app = await startApp(s2.chat({ mode: 'session', leaseDurationMs: 800 }));
+    // Heartbeats every second keep a 3 s lease through the 8 s stall; the last check comes 1.5 leases in.
+    const app = await startApp(s2.chat({ mode: 'session', leaseDurationMs: 3_000 }));
     const name = uniqueStream();
     expect((await fetch(`${app.url}/turn/${name}?text=%2Fdemo%20stall`, { method: 'POST' })).status).toBe(
       202,
     );
     const during: number[] = [];
     for (let i = 0; i < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       during.push((await fetch(`${app.url}/turn/${name}?text=again`, { method: 'POST' })).status);
     }
     expect(during).toEqual([409, 409, 409]);

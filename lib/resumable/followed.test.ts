@@ -1,3 +1,4 @@
+// Unit tests for a stream hub's followed state and for planning live readers that join it.
 import type { ReadSession } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { StreamHub } from './hub';

@@ -1,5 +1,6 @@
+// Integration tests for readGeneration: finished, stopped, lease-expired and missing generations.
 import { AppendInput, AppendRecord } from '@s2-dev/streamstore';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_EVENT, STOPPED_EVENT } from './events';
 import { eventRecord, makeToken, startRecord } from './protocol';
 import { controlledSource, messageEvents, registerS2Fixture, sleep, uniqueStream } from './test-support';
@@ -53,8 +54,15 @@ describe('readGeneration', () => {
     if (!first || !second) throw new Error('fixture events missing');
     source.push(first);
     source.push(second);
-    await sleep(200);
-    expect((await chat.readGeneration(name, from)).state).toBe('active');
+    await vi.waitFor(
+      async () => {
+        expect(await chat.readGeneration(name, from)).toMatchObject({
+          state: 'active',
+          events: [first, second],
+        });
+      },
+      { timeout: 10_000 },
+    );
     expect(await chat.stop(name)).toBe(true);
     await done;
     const report = await chat.readGeneration(name, from);
@@ -63,7 +71,7 @@ describe('readGeneration', () => {
   });
 
   it('closes a crashed writer’s generation once its lease has run out, and reports it interrupted', async () => {
-    const chat = s2.chat({ mode: 'session', leaseDurationMs: 300 });
+    const chat = s2.chat({ mode: 'session', leaseDurationMs: 3_000 });
     const name = uniqueStream();
     const stream = s2.s2.basin(s2.basin).stream(name);
     const token = makeToken('active', 0);
@@ -82,7 +90,7 @@ describe('readGeneration', () => {
 
     const early = await chat.readGeneration(name, 0);
     expect(early.state).toBe('active');
-    await sleep(450);
+    await sleep(3_500);
     const report = await chat.readGeneration(name, 0);
     expect(report).toMatchObject({ state: 'ended', ending: 'interrupted', turnId: 'turn-x', toSeqNum: 5 });
     expect(report.events).toEqual([first, INTERRUPTED_EVENT]);

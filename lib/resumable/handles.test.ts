@@ -1,3 +1,4 @@
+// Unit tests for StreamHandles: idle S2 stream handles kept, capped and closed.
 import type { S2Basin, S2Stream } from '@s2-dev/streamstore';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_IDLE_HANDLES, StreamHandles } from './handles';

@@ -1,3 +1,4 @@
+// Unit tests for waking the readers of a StreamHub, including ones that throw.
 import type { AppendAck } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { type HubListener, StreamHub } from './hub';

@@ -1,3 +1,4 @@
+// Tests for claims after a generation this instance ended, and the KnownEnds cache behind them.
 import { describe, expect, it, vi } from 'vitest';
 import { KnownEnds } from './known-ends';
 import { parseToken } from './protocol';

@@ -1,3 +1,4 @@
+// Integration tests for leases: stale generations, takeovers and taken-over writers, on a local S2.
 import { AppendInput, AppendRecord, S2Error, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { INTERRUPTED_EVENT } from './events';

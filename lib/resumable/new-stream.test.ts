@@ -1,3 +1,4 @@
+// Integration tests for claims made with the newStream hint, on a local S2.
 import { describe, expect, it, vi } from 'vitest';
 import {
   controlledSource,

@@ -1,3 +1,4 @@
+// Unit tests for OpenResponses: pings and lifetimes of open SSE bodies.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type OpenResponse, OpenResponses } from './open-responses';
 

@@ -1,3 +1,4 @@
+// Integration tests for the writer: events, errors, heartbeats and losing S2, on a local S2.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Error, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
@@ -167,7 +168,8 @@ describe('the writer', () => {
   });
 
   it('R7: a healthy writer paused three times its lease is kept alive by heartbeats', async () => {
-    const leaseDurationMs = 800;
+    // Long enough that a heartbeat (every lease / 3) delayed by a loaded machine still lands within the lease.
+    const leaseDurationMs = 3_000;
     const writer = s2.chat({ mode: 'session', leaseDurationMs });
     const claimer = s2.chat({ mode: 'session', leaseDurationMs });
     const name = uniqueStream();

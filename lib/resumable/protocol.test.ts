@@ -1,3 +1,4 @@
+// Unit tests for the stream protocol: fencing tokens, the record codec and terminal records.
 import { AppendInput, AppendRecord, type ReadRecord } from '@s2-dev/streamstore';
 import { describe, expect, it } from 'vitest';
 import { INTERRUPTED_EVENT, type ResumableEvent, STOPPED_EVENT } from './events';

@@ -1,3 +1,4 @@
+// Integration tests for replay: cursors, statuses, trimming per mode and live readers, on a local S2.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { S2Error, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';

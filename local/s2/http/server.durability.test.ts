@@ -60,9 +60,8 @@ describe('durability', () => {
     const reader = session.getReader();
     expect((await reader.read()).value?.body).toBe('x');
     await session.caughtUp();
-    const started = Date.now();
+    // Closing the listener waits for every connection: one the session kept open would outlast the test.
     await fx.server.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
     await reader.cancel().catch(() => undefined);
     await fx.close();
   });

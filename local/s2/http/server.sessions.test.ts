@@ -149,14 +149,9 @@ describe('client departures', () => {
     await session.read();
     await session.cancel();
     await eventually(() => fx.server.stats().sessions === 0, 'the read session to end');
-    // The last handle's close gracefully closes the SDK's pooled connection, which waits for every stream.
-    const started = Date.now();
-    const closed = Promise.all([writer.close(), reader.close()]).then(() => Date.now() - started);
-    const tookMs = await Promise.race([
-      closed,
-      new Promise<number>((resolve) => setTimeout(resolve, 3000, 3000)),
-    ]);
-    expect(tookMs).toBeLessThan(1000);
+    // The last handle's close gracefully closes the SDK's pooled connection, which waits for every stream
+    // without a timeout: a stream the server left open would hold it past the test's timeout.
+    await Promise.all([writer.close(), reader.close()]);
   });
 });
 
