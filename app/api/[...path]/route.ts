@@ -1,6 +1,7 @@
 // Any /api/ path that no route serves: a JSON 404, so API clients never receive the HTML not-found page.
 import { jsonError } from '@/lib/http-errors';
 
+export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 async function noSuchRoute(): Promise<Response> {
