@@ -33,6 +33,29 @@ describe('readGeneration', () => {
     expect(report.toSeqNum).toBe((await s2.records(name)).length);
   });
 
+  it('reads past a page that S2 cut at 1 MiB before 1,000 records', async () => {
+    const chat = s2.chat({ mode: 'session' });
+    const name = uniqueStream();
+    // Five deltas of 300 KB each: a unary read returns at most three of them.
+    const events = messageEvents(Array.from({ length: 5 }, (_, i) => String(i).repeat(300_000)));
+    let from = -1;
+    await chat.makeResumable(
+      name,
+      (async function* () {
+        yield* events;
+      })(),
+      {
+        delivery: 'replay',
+        onStart: (start) => {
+          from = start.fromSeqNum;
+        },
+      },
+    );
+    const report = await chat.readGeneration(name, from);
+    expect(report).toMatchObject({ state: 'ended', ending: 'complete' });
+    expect(report.events).toEqual(events);
+  });
+
   it('reports a stopped generation with its partial events', async () => {
     const chat = s2.chat({ mode: 'session' });
     const name = uniqueStream();

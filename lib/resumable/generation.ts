@@ -51,8 +51,9 @@ export async function readGenerationRecords(
   let cursor = fromSeqNum;
   for (;;) {
     let records: Awaited<ReturnType<S2Stream['read']>>['records'];
+    let tail: Awaited<ReturnType<S2Stream['read']>>['tail'];
     try {
-      ({ records } = await stream.read({
+      ({ records, tail } = await stream.read({
         start: { from: { seqNum: cursor }, clamp: true },
         stop: { limits: { count: PAGE } },
       }));
@@ -84,7 +85,9 @@ export async function readGenerationRecords(
       if (record.kind === 'start') report.turnId = record.turnId;
       if (record.kind === 'event') report.events.push(JSON.parse(record.body) as ResumableEvent);
     }
-    if (records.length < PAGE) break;
+    // A page ends at 1,000 records or 1 MiB, whichever comes first: fewer records than asked for means the
+    // tail only when S2 says so (or nothing came back); otherwise a page of large events stopped early.
+    if (records.length === 0 || (tail !== undefined && report.nextSeqNum >= tail.seqNum)) break;
     cursor = report.nextSeqNum;
   }
   if (
