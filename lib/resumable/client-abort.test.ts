@@ -1,8 +1,9 @@
-// subscribe(): no event after the caller's abort, and no backoff growth across cleanly ended 200 responses.
+// subscribe(): no event after the caller's abort, no backoff growth across cleanly ended 200 responses, and a
+// silent connection dropped and reopened from its cursor.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ConnectionState, subscribe } from './client';
+import { ConnectionIdleError, type ConnectionState, subscribe } from './client';
 import type { ResumableEvent } from './events';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -104,5 +105,38 @@ describe('subscribe backoff across clean ends', () => {
   it('still backs off across failed responses', async () => {
     const server = await serve(status(503), status(503), status(503), status(204));
     expect(await reconnectAttempts(server.url, [0, 10])).toEqual([1, 2, 3]);
+  });
+});
+
+describe('subscribe on a connection that goes silent', () => {
+  it('drops a response that sends nothing for idleTimeoutMs and resumes from its cursor', async () => {
+    // The first response delivers one event, then nothing, not even pings: a half-open connection.
+    const server = await serve(sse(frame(1), false), sse(frame(2), true), status(204));
+    const errors: unknown[] = [];
+    const received: ResumableEvent[] = [];
+    for await (const e of subscribe({
+      url: server.url,
+      idleTimeoutMs: 200,
+      onState: (state, info) => {
+        if (state === 'reconnecting') errors.push(info.error);
+      },
+    })) {
+      received.push(e);
+    }
+    expect(received).toEqual([event(1), event(2)]);
+    expect(server.paths).toEqual(['/stream', '/stream?from=1', '/stream?from=2']);
+    expect(errors[0]).toBeInstanceOf(ConnectionIdleError);
+  });
+
+  it('does not count the time the consumer holds an event as silence', async () => {
+    const server = await serve(sse(frame(1) + frame(2), true), status(204));
+    const received: ResumableEvent[] = [];
+    for await (const e of subscribe({ url: server.url, idleTimeoutMs: 100 })) {
+      received.push(e);
+      // Longer than the idle timeout, while the connection has already delivered everything.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(received).toEqual([event(1), event(2)]);
+    expect(server.paths).toEqual(['/stream', '/stream?from=2']);
   });
 });

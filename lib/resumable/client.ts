@@ -18,6 +18,12 @@ export class SubscribeHttpError extends Error {
   }
 }
 
+/** A response sent nothing for `idleTimeoutMs`: taken for a dead connection (a laptop's sleep, a half-open
+ * network), it is dropped and the subscription reconnects from its cursor. */
+export class ConnectionIdleError extends Error {
+  override name = 'ConnectionIdleError';
+}
+
 /** 416 (cursor past the tail) or 410 (records after it trimmed): re-hydrate from history, then resubscribe. */
 export class CursorOutOfRangeError extends SubscribeHttpError {
   override name = 'CursorOutOfRangeError';
@@ -37,9 +43,15 @@ export interface SubscribeOptions {
   onState?: (state: ConnectionState, info: { attempt: number; error?: unknown }) => void;
   /** Called with the new cursor just before the event that advanced it is yielded. */
   onCursor?: (cursor: number) => void;
+  /**
+   * A response that sends no byte for this long is dropped and reopened from the cursor; 0 turns this off.
+   * The server pings every 15 s (`pingIntervalMs`), so the default misses two pings and a half.
+   */
+  idleTimeoutMs?: number;
 }
 
 export const DEFAULT_RECONNECT_BACKOFF_MS: readonly number[] = [0, 250, 500, 1000, 2000, 5000];
+export const DEFAULT_IDLE_TIMEOUT_MS = 40_000;
 
 /** 408 and 429 are worth retrying; any other 4xx will not get better by asking again. */
 function isPermanent(status: number): boolean {
@@ -141,6 +153,7 @@ export async function* subscribe(options: SubscribeOptions): AsyncGenerator<Resu
   };
   const headers = new Headers(options.headers);
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
 
   report('connecting');
   try {
@@ -151,68 +164,96 @@ export async function* subscribe(options: SubscribeOptions): AsyncGenerator<Resu
       /** Any bytes at all, a `: ping` included: the server, not a proxy's empty answer, was there. */
       let heardFrom = false;
       let response: Response | undefined;
-      try {
-        response = await fetchImpl(urlFor(), {
-          method: 'GET',
-          headers,
-          credentials: options.credentials,
-          signal,
-        });
-      } catch (err) {
-        if (signal?.aborted) return;
-        failure = err;
-      }
-      if (response?.status === 204) {
-        // By status, not by body: a 204 may arrive with an empty, non-null body (R13).
-        await response.body?.cancel().catch(() => undefined);
-        return;
-      }
-      if (response && !response.ok) {
-        const body = await readBody(response);
-        if (response.status === 416 || response.status === 410) {
-          throw new CursorOutOfRangeError(response.status, body);
+      // This attempt's own signal: the caller's abort, or the watchdog when the connection goes quiet.
+      const connection = new AbortController();
+      const abortConnection = () => connection.abort();
+      signal?.addEventListener('abort', abortConnection, { once: true });
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      let wentIdle = false;
+      const watch = () => {
+        clearTimeout(idle);
+        if (idleTimeoutMs > 0) {
+          idle = setTimeout(() => {
+            wentIdle = true;
+            connection.abort();
+          }, idleTimeoutMs);
         }
-        failure = new SubscribeHttpError(response.status, body);
-        if (isPermanent(response.status)) throw failure;
-      } else if (response?.body) {
-        report('live');
-        const reader = response.body.getReader();
-        const onAbort = () => void reader.cancel().catch(() => undefined);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        const frames: Frame[] = [];
-        const parser = createParser({
-          onEvent: (message) => {
-            const id = parseCursor(message.id);
-            frames.push({ cursor: id, event: parseEvent(message.data) });
-          },
-        });
-        const decoder = new TextDecoder();
+      };
+      const idleOr = (err: unknown) =>
+        wentIdle ? new ConnectionIdleError(`No data for ${idleTimeoutMs} ms.`, { cause: err }) : err;
+      try {
+        watch();
         try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            if (value.byteLength > 0) heardFrom = true;
-            parser.feed(decoder.decode(value, { stream: true }));
-            for (let frame = frames.shift(); frame; frame = frames.shift()) {
-              // One chunk can hold many frames, and the consumer may abort while holding one: nothing is
-              // yielded (or reported) after the abort.
-              if (signal?.aborted) return;
-              progressed = true;
-              if (frame.cursor !== undefined && (cursor === undefined || frame.cursor > cursor)) {
-                cursor = frame.cursor;
-                options.onCursor?.(cursor);
-              }
-              if (frame.event) yield frame.event;
-            }
-          }
+          response = await fetchImpl(urlFor(), {
+            method: 'GET',
+            headers,
+            credentials: options.credentials,
+            signal: connection.signal,
+          });
         } catch (err) {
           if (signal?.aborted) return;
-          failure = err;
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-          // Also runs when the consumer breaks or throws: the server stops streaming to nobody (R18).
-          await reader.cancel().catch(() => undefined);
+          failure = idleOr(err);
         }
+        if (response?.status === 204) {
+          // By status, not by body: a 204 may arrive with an empty, non-null body (R13).
+          await response.body?.cancel().catch(() => undefined);
+          return;
+        }
+        if (response && !response.ok) {
+          const body = await readBody(response);
+          if (response.status === 416 || response.status === 410) {
+            throw new CursorOutOfRangeError(response.status, body);
+          }
+          failure = new SubscribeHttpError(response.status, body);
+          if (isPermanent(response.status)) throw failure;
+        } else if (response?.body) {
+          report('live');
+          const reader = response.body.getReader();
+          const onAbort = () => void reader.cancel().catch(() => undefined);
+          connection.signal.addEventListener('abort', onAbort, { once: true });
+          const frames: Frame[] = [];
+          const parser = createParser({
+            onEvent: (message) => {
+              const id = parseCursor(message.id);
+              frames.push({ cursor: id, event: parseEvent(message.data) });
+            },
+          });
+          const decoder = new TextDecoder();
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              if (value.byteLength > 0) heardFrom = true;
+              parser.feed(decoder.decode(value, { stream: true }));
+              // Not while the consumer holds an event: only the connection's silence counts.
+              clearTimeout(idle);
+              for (let frame = frames.shift(); frame; frame = frames.shift()) {
+                // One chunk can hold many frames, and the consumer may abort while holding one: nothing is
+                // yielded (or reported) after the abort.
+                if (signal?.aborted) return;
+                progressed = true;
+                if (frame.cursor !== undefined && (cursor === undefined || frame.cursor > cursor)) {
+                  cursor = frame.cursor;
+                  options.onCursor?.(cursor);
+                }
+                if (frame.event) yield frame.event;
+              }
+              watch();
+            }
+          } catch (err) {
+            if (signal?.aborted) return;
+            failure = idleOr(err);
+          } finally {
+            connection.signal.removeEventListener('abort', onAbort);
+            // Also runs when the consumer breaks or throws: the server stops streaming to nobody (R18).
+            await reader.cancel().catch(() => undefined);
+          }
+        }
+        // A cancelled reader ends quietly: the watchdog's cancel must still count as a failure.
+        if (wentIdle && failure === undefined) failure = idleOr(undefined);
+      } finally {
+        clearTimeout(idle);
+        signal?.removeEventListener('abort', abortConnection);
       }
       if (signal?.aborted) return;
       if (backoff.length === 0) {
