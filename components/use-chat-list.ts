@@ -1,5 +1,6 @@
 'use client';
-// The sidebar's chats, newest first: seeded by the server render, refreshed after sends, trimmed on delete.
+// The sidebar's chats, newest first: seeded by the server render, refreshed after sends and when the tab
+// comes back into view (other tabs may have created or deleted chats), trimmed on delete.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatSummary } from '../lib/chat-types';
 import { deleteChat, fetchChats } from './chat-api';
@@ -30,6 +31,19 @@ export function useChatList(initial: ChatSummary[]): ChatList {
       },
     );
   }, []);
+
+  // Chats made or deleted in another tab show up once this one is looked at again.
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') refresh();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, [refresh]);
 
   const remove = useCallback(async (chatId: string) => {
     await deleteChat(chatId);

@@ -1,6 +1,6 @@
 'use client';
 // Sends a message as a new turn and stops the running one; the reply itself arrives on the live stream.
-import { type Dispatch, useCallback } from 'react';
+import { type Dispatch, useCallback, useRef } from 'react';
 import { ApiError, NetworkError, postTurn, stopTurn } from './chat-api';
 import { newId } from './new-id';
 import type { SessionAction } from './session-state';
@@ -21,26 +21,11 @@ export function useSendTurn(
   dispatch: Dispatch<SessionAction>,
   onAccepted: () => void,
 ): SendTurn {
-  const send = useCallback(
-    async (text: string) => {
-      const turnId = newId();
-      dispatch({ type: 'send', turnId, text });
-      try {
-        await postWithRetry(chatId, text, turnId);
-        dispatch({ type: 'send-accepted', turnId });
-        onAccepted();
-        return true;
-      } catch (error) {
-        const busy = error instanceof ApiError && error.status === 409;
-        const message = busy ? BUSY_MESSAGE : failureMessage(error);
-        dispatch({ type: 'send-rejected', turnId, banner: { kind: busy ? 'busy' : 'error', message } });
-        return false;
-      }
-    },
-    [chatId, dispatch, onAccepted],
-  );
+  // Stop pressed while the send is still on its way has no turn to stop yet (409): it waits for the 202.
+  const inFlight = useRef(0);
+  const stopWanted = useRef(false);
 
-  const stop = useCallback(async () => {
+  const requestStop = useCallback(async () => {
     try {
       await stopTurn(chatId);
     } catch (error) {
@@ -49,6 +34,41 @@ export function useSendTurn(
       dispatch({ type: 'banner', banner: { kind: 'error', message: failureMessage(error) } });
     }
   }, [chatId, dispatch]);
+
+  const send = useCallback(
+    async (text: string) => {
+      const turnId = newId();
+      dispatch({ type: 'send', turnId, text });
+      inFlight.current += 1;
+      try {
+        await postWithRetry(chatId, text, turnId);
+        dispatch({ type: 'send-accepted', turnId });
+        onAccepted();
+        if (stopWanted.current) {
+          stopWanted.current = false;
+          void requestStop();
+        }
+        return true;
+      } catch (error) {
+        stopWanted.current = false;
+        const busy = error instanceof ApiError && error.status === 409;
+        const message = busy ? BUSY_MESSAGE : failureMessage(error);
+        dispatch({ type: 'send-rejected', turnId, banner: { kind: busy ? 'busy' : 'error', message } });
+        return false;
+      } finally {
+        inFlight.current -= 1;
+      }
+    },
+    [chatId, dispatch, onAccepted, requestStop],
+  );
+
+  const stop = useCallback(async () => {
+    if (inFlight.current > 0) {
+      stopWanted.current = true;
+      return;
+    }
+    await requestStop();
+  }, [requestStop]);
 
   return { send, stop };
 }

@@ -108,6 +108,22 @@ test('a second tab follows a turn started in the first', async ({ page, context 
   await expect(second.getByTestId('message-user')).toHaveCount(2);
 });
 
+test("another tab's sidebar lists a chat created here once that tab is looked at again", async ({
+  page,
+  context,
+}) => {
+  const other = await context.newPage();
+  await openNewChat(other);
+  const chatId = await openNewChat(page);
+  await send(page, 'Hello there');
+  await waitForReplyEnd(page, 'complete');
+  const item = other.locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`);
+  await expect(item).toHaveCount(0);
+  // What the browser fires when the user switches back to that tab.
+  await other.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(item).toHaveCount(1);
+});
+
 test('stop keeps the partial reply, and a reload still shows it as stopped', async ({ page }, testInfo) => {
   const chatId = await openNewChat(page);
   await send(page, '/demo slow');
@@ -129,6 +145,27 @@ test('stop keeps the partial reply, and a reload still shows it as stopped', asy
     partial.replace(/\s+/g, ' ').trim(),
   );
   await expect(page.getByTestId('composer')).toBeEditable();
+});
+
+test('stop pressed while the message is still on its way stops the reply once it starts', async ({
+  page,
+}) => {
+  await openNewChat(page);
+  // Hold the send at the network until Stop has been pressed: the server has no turn to stop yet.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/api/chat', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  await send(page, '/demo slow');
+  await page.getByTestId('stop').click();
+  release();
+  await waitForReplyEnd(page, 'stopped', 10_000);
+  await page.reload();
+  await expect(lastAssistant(page)).toHaveAttribute('data-status', 'stopped');
 });
 
 test('a model error mid-reply shows the error and keeps the partial text', async ({ page }, testInfo) => {
