@@ -1,5 +1,6 @@
 // The chat service: start, stop and replay turns, and read chats, for the thin route handlers.
 import 'server-only';
+import type { ContentBlock } from '@anthropic-ai/sdk/resources/messages';
 import { after } from 'next/server';
 import { getDb } from '../db/client';
 import { createHistory, type History, liveCursor } from '../db/history';
@@ -15,9 +16,10 @@ import {
 } from './http-errors';
 import { type ModelReply, streamReply } from './model-stream';
 import { createRateLimiter } from './rate-limit';
-import type { GenerationEndReason } from './resumable';
+import type { GenerationEnd, GenerationEndReason } from './resumable';
 import { chat, deleteChatStream, streamNameFor } from './s2';
 import { settleUnfinishedTurns } from './settle-turns';
+import { foldEvents } from './transcript';
 
 const history = (): History => createHistory(getDb(env().DATABASE_URL));
 const globalForLimiter = globalThis as typeof globalThis & {
@@ -89,7 +91,7 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
           store.appendAssistantMessage({
             chatId,
             turnId: end.turnId,
-            content: reply?.content() ?? [],
+            content: await storedContent(chatId, end, reply),
             status: STATUS_FOR_END[end.reason],
             error: end.error ?? null,
             cursorStart: end.fromSeqNum,
@@ -105,6 +107,27 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
     });
   if (response.status === 409) throw new TurnInProgressError();
   return response;
+}
+
+/**
+ * What history keeps of a reply: what readers were shown. A complete reply is all the model sent; a
+ * stopped, failed or taken-over one may end with events the SDK received but the writer never persisted
+ * (still in a batch when the fence landed), so it is read back from S2, as readers saw it.
+ */
+async function storedContent(
+  chatId: string,
+  end: GenerationEnd,
+  reply: ModelReply | undefined,
+): Promise<ContentBlock[]> {
+  if (end.reason === 'complete') return reply?.content() ?? [];
+  try {
+    const report = await chat.readGeneration(streamNameFor(chatId), end.fromSeqNum);
+    return foldEvents(report.events).content;
+  } catch (error) {
+    // S2 out of reach right after the turn ended: the SDK's copy is the closest there is.
+    console.warn('reading an ended reply back from S2 failed; storing the model stream copy', error);
+    return reply?.content() ?? [];
+  }
 }
 
 /** Deletes again the stream of a chat deleted while one of its turns ran; a failure only costs storage. */
