@@ -1,11 +1,7 @@
 // A stopped reply is stored as readers saw it: from S2, without the events still in the writer's batch.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalAnthropic, startLocalAnthropic } from '../local/anthropic/server';
+import { describe, expect, it, vi } from 'vitest';
 import { handle } from './http-errors';
-import { registerS2Fixture } from './resumable/test-support';
+import { registerServiceFixture } from './service-test-support';
 
 /** `after` from next/server needs a request scope; here it collects the background work to await. */
 const background = vi.hoisted(() => new Set<Promise<unknown>>());
@@ -15,48 +11,13 @@ vi.mock('next/server', () => ({
   },
 }));
 
-const s2 = registerS2Fixture();
-let model: LocalAnthropic;
-let dataDir: string;
-let databaseUrl: string;
-let turns: typeof import('./turns');
-let configured: typeof import('./s2');
-let db: typeof import('../db/client');
-
-beforeAll(async () => {
-  // The reply streams its first words at once, then stalls: the stop lands while they are unsent.
-  model = await startLocalAnthropic({ tokensPerSec: 0, slowDeltaMs: 0, stallMs: 30_000 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'stopped-reply-'));
-  databaseUrl = `file:${path.join(dataDir, 'app.sqlite')}`;
-  const stubs = {
-    S2_ACCESS_TOKEN: 'local',
-    S2_BASIN: s2.basin,
-    S2_ACCOUNT_ENDPOINT: s2.server.url,
-    S2_BASIN_ENDPOINT: s2.server.url,
-    S2_CHAT_MODE: 'session',
-    // After the first event, which goes out at once, events wait in the batch for a minute: the first
-    // heartbeat (every 1.7 s while the model is silent) is what would send them.
-    S2_BATCH_SIZE: '1000',
-    S2_LINGER_DURATION_MS: '60000',
-    ANTHROPIC_API_KEY: 'local',
-    ANTHROPIC_BASE_URL: model.url,
-    DATABASE_URL: databaseUrl,
-    RATE_LIMIT_PER_MINUTE: '10000',
-  };
-  for (const [name, value] of Object.entries(stubs)) vi.stubEnv(name, value);
-  turns = await import('./turns');
-  configured = await import('./s2');
-  db = await import('../db/client');
+const service = registerServiceFixture({
+  // After the first event, which goes out at once, events wait in the batch for a minute: the first
+  // heartbeat (every 1.7 s while the model is silent) is what would send them.
+  env: { S2_BATCH_SIZE: '1000', S2_LINGER_DURATION_MS: '60000' },
+  settle: async () => void (await Promise.allSettled([...background])),
 });
-
-afterAll(async () => {
-  await Promise.allSettled([...background]);
-  await configured?.chat.close();
-  db?.getDb(databaseUrl).$client.close();
-  await model?.close();
-  vi.unstubAllEnvs();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const { s2 } = service;
 
 const textOf = (blocks: ReadonlyArray<{ type: string; text?: string }>) =>
   blocks.map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('');
@@ -65,13 +26,13 @@ describe('a stopped reply in history', () => {
   it('holds exactly the text readers were shown, not what the model sent after the last persisted batch', async () => {
     const chatId = 'stopped-1';
     const start = await handle(() =>
-      turns.startTurn({ ownerId: 'alice', chatId, message: '/demo stall', turnId: 't1' }),
+      service.turns.startTurn({ ownerId: 'alice', chatId, message: '/demo stall', turnId: 't1' }),
     );
     expect(start.status).toBe(202);
-    const stream = configured.streamNameFor(chatId);
+    const stream = service.configured.streamNameFor(chatId);
     // The first event is persisted at once; the words after it sit in the writer's batch.
     await vi.waitFor(async () => {
-      const report = await configured.chat.readGeneration(stream, 0);
+      const report = await service.configured.chat.readGeneration(stream, 0);
       expect(report.events.length).toBeGreaterThan(0);
     });
     // Time for the model's first words to reach the SDK (sent at once), well before the first heartbeat
@@ -85,8 +46,8 @@ describe('a stopped reply in history', () => {
     // The writer's own ending stores the reply (reading the chat first would settle it from S2 instead).
     await Promise.all([...background]);
 
-    const shown = (await configured.chat.readGeneration(stream, 0)).events;
-    const detail = await turns.chatDetail('alice', chatId);
+    const shown = (await service.configured.chat.readGeneration(stream, 0)).events;
+    const detail = await service.turns.chatDetail('alice', chatId);
     expect(detail?.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
     const reply = detail?.messages[1];
     expect(reply?.status).toBe('stopped');

@@ -1,11 +1,7 @@
 // The chat service end to end on a real local S2, the local model and a temp SQLite: turn ids and deletes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalAnthropic, startLocalAnthropic } from '../local/anthropic/server';
+import { describe, expect, it, vi } from 'vitest';
 import { handle } from './http-errors';
-import { registerS2Fixture } from './resumable/test-support';
+import { registerServiceFixture } from './service-test-support';
 
 /** `after` from next/server needs a request scope; here it collects the background work to await. */
 const background = vi.hoisted(() => new Set<Promise<unknown>>());
@@ -15,42 +11,8 @@ vi.mock('next/server', () => ({
   },
 }));
 
-const s2 = registerS2Fixture();
-let model: LocalAnthropic;
-let dataDir: string;
-let turns: typeof import('./turns');
-let configured: typeof import('./s2');
-let db: typeof import('../db/client');
-
-beforeAll(async () => {
-  model = await startLocalAnthropic({ tokensPerSec: 0, slowDeltaMs: 0, stallMs: 30_000 });
-  dataDir = mkdtempSync(path.join(tmpdir(), 'turns-'));
-  const stubs = {
-    S2_ACCESS_TOKEN: 'local',
-    S2_BASIN: s2.basin,
-    S2_ACCOUNT_ENDPOINT: s2.server.url,
-    S2_BASIN_ENDPOINT: s2.server.url,
-    S2_CHAT_MODE: 'session',
-    ANTHROPIC_API_KEY: 'local',
-    ANTHROPIC_BASE_URL: model.url,
-    DATABASE_URL: `file:${path.join(dataDir, 'app.sqlite')}`,
-    RATE_LIMIT_PER_MINUTE: '10000',
-  };
-  for (const [name, value] of Object.entries(stubs)) vi.stubEnv(name, value);
-  // Imported once the environment points at the fixtures: lib/s2 configures its client on import.
-  turns = await import('./turns');
-  configured = await import('./s2');
-  db = await import('../db/client');
-});
-
-afterAll(async () => {
-  await settle();
-  await configured?.chat.close();
-  db?.getDb(`file:${path.join(dataDir, 'app.sqlite')}`).$client.close();
-  await model?.close();
-  vi.unstubAllEnvs();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const service = registerServiceFixture({ settle: () => settle() });
+const { s2 } = service;
 
 /** Waits for every turn's background persistence (and so its stored reply). */
 async function settle(): Promise<void> {
@@ -63,7 +25,7 @@ async function settle(): Promise<void> {
 
 /** POST /api/chat as the route runs it: the service, with errors mapped by the one mapping. */
 function post(ownerId: string, chatId: string, message: string, turnId: string): Promise<Response> {
-  return handle(() => turns.startTurn({ ownerId, chatId, message, turnId }));
+  return handle(() => service.turns.startTurn({ ownerId, chatId, message, turnId }));
 }
 
 async function failure(response: Response) {
@@ -73,7 +35,7 @@ async function failure(response: Response) {
 const notFound = { status: 404, body: { error: { type: 'not_found_error', message: 'Chat not found.' } } };
 
 async function stored(ownerId: string, chatId: string) {
-  return (await turns.chatDetail(ownerId, chatId))?.messages.map((row) => ({
+  return (await service.turns.chatDetail(ownerId, chatId))?.messages.map((row) => ({
     turnId: row.turnId,
     role: row.role,
     status: row.status,
@@ -82,7 +44,7 @@ async function stored(ownerId: string, chatId: string) {
 }
 
 async function streamExists(chatId: string): Promise<boolean> {
-  const name = configured.streamNameFor(chatId);
+  const name = service.configured.streamNameFor(chatId);
   const { streams } = await s2.s2.basin(s2.basin).streams.list({ prefix: name });
   return streams.some((stream) => stream.name === name && !stream.deletedAt);
 }
@@ -104,7 +66,7 @@ describe('turn ids', () => {
   });
 
   it('refuses an earlier turn id of the chat with 409, and lets a retry of the latest turn join (202)', async () => {
-    const name = configured.streamNameFor('ids-c');
+    const name = service.configured.streamNameFor('ids-c');
     expect((await post('alice', 'ids-c', 'first', 't1')).status).toBe(202);
     await settle();
     expect((await post('alice', 'ids-c', 'second', 't2')).status).toBe(202);
@@ -124,7 +86,7 @@ describe('turn ids', () => {
     expect((await post('alice', 'ids-c', '/demo stall', 't3')).status).toBe(202);
     expect((await post('alice', 'ids-c', '/demo stall', 't3')).status).toBe(202);
     expect((await s2.generations(name)).map((generation) => generation.turnId)).toEqual(['t1', 't2', 't3']);
-    expect((await turns.stopTurn('alice', 'ids-c')).status).toBe(200);
+    expect((await service.turns.stopTurn('alice', 'ids-c')).status).toBe(200);
     await settle();
     expect((await stored('alice', 'ids-c'))?.map((row) => [row.turnId, row.role])).toEqual([
       ['t1', 'user'],
@@ -142,17 +104,17 @@ describe('deleting a chat', () => {
     expect((await post('alice', 'del-a', '/demo stall', 't1')).status).toBe(202);
     expect(await streamExists('del-a')).toBe(true);
 
-    await turns.deleteChat('alice', 'del-a');
+    await service.turns.deleteChat('alice', 'del-a');
     // The stopped writer may re-create the stream as it winds down; its turn's end deletes it again.
     await settle();
     expect(await streamExists('del-a')).toBe(false);
-    expect(await turns.chatDetail('alice', 'del-a')).toBeUndefined();
-    expect(turns.listChats('alice').map((chat) => chat.id)).not.toContain('del-a');
+    expect(await service.turns.chatDetail('alice', 'del-a')).toBeUndefined();
+    expect(service.turns.listChats('alice').map((chat) => chat.id)).not.toContain('del-a');
 
     // Another browser cannot take the id, nor replay what the chat's stream held.
     expect(await failure(await post('bob', 'del-a', 'mine now', 't1'))).toEqual(notFound);
     const replay = await handle(() =>
-      turns.replayTurns({
+      service.turns.replayTurns({
         ownerId: 'bob',
         chatId: 'del-a',
         from: 0,
@@ -163,31 +125,31 @@ describe('deleting a chat', () => {
     expect(await failure(replay)).toEqual(notFound);
     // Nor can its owner start it again.
     expect(await failure(await post('alice', 'del-a', 'again', 't2'))).toEqual(notFound);
-    expect(turns.isUnavailableChat('alice', 'del-a')).toBe(true);
-    expect(turns.isUnavailableChat('bob', 'del-a')).toBe(true);
+    expect(service.turns.isUnavailableChat('alice', 'del-a')).toBe(true);
+    expect(service.turns.isUnavailableChat('bob', 'del-a')).toBe(true);
     expect(await streamExists('del-a')).toBe(false);
 
     // The owner may repeat the delete (it retries the stream's removal); to anyone else it is not found.
-    await turns.deleteChat('alice', 'del-a');
+    await service.turns.deleteChat('alice', 'del-a');
     expect(
-      await failure(await handle(() => turns.deleteChat('bob', 'del-a').then(() => new Response()))),
+      await failure(await handle(() => service.turns.deleteChat('bob', 'del-a').then(() => new Response()))),
     ).toEqual(notFound);
   });
 
   it('refuses (404) a turn whose chat is deleted while it starts, without re-creating the chat or its stream', async () => {
     expect((await post('alice', 'del-b', 'hello', 't1')).status).toBe(202);
     await settle();
-    const makeResumable = configured.chat.makeResumable;
-    vi.spyOn(configured.chat, 'makeResumable').mockImplementation(async (...args) => {
+    const makeResumable = service.configured.chat.makeResumable;
+    vi.spyOn(service.configured.chat, 'makeResumable').mockImplementation(async (...args) => {
       // The DELETE lands after the POST's checks, before its claim.
-      await turns.deleteChat('alice', 'del-b');
+      await service.turns.deleteChat('alice', 'del-b');
       return makeResumable(...args);
     });
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await failure(await post('alice', 'del-b', 'still there?', 't2'))).toEqual(notFound);
     await settle();
     expect(error).not.toHaveBeenCalled();
-    expect(turns.listChats('alice').map((chat) => chat.id)).not.toContain('del-b');
+    expect(service.turns.listChats('alice').map((chat) => chat.id)).not.toContain('del-b');
     expect(await streamExists('del-b')).toBe(false);
   });
 });
