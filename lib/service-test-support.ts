@@ -12,6 +12,8 @@ export interface ServiceFixture {
   turns: typeof import('./turns');
   configured: typeof import('./s2');
   model: LocalAnthropic;
+  /** The history database the service writes, for a test that has to break it first. */
+  db: import('../db/open').HistoryDb;
 }
 
 /**
@@ -23,7 +25,7 @@ export function registerServiceFixture(options: {
   settle: () => Promise<void>;
 }): ServiceFixture {
   const s2 = registerS2Fixture();
-  let ready: Omit<ServiceFixture, 's2'> | undefined;
+  let ready: Omit<ServiceFixture, 's2' | 'db'> | undefined;
   let dataDir: string | undefined;
   let databaseUrl = '';
   let db: typeof import('../db/client') | undefined;
@@ -74,6 +76,10 @@ export function registerServiceFixture(options: {
     },
     get model() {
       return current().model;
+    },
+    get db() {
+      if (!db) throw new Error('the service fixture is used before its beforeAll ran');
+      return db.getDb(databaseUrl);
     },
   };
 }

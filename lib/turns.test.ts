@@ -1,5 +1,7 @@
 // The chat service end to end on a real local S2, the local model and a temp SQLite: turn ids and deletes.
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
+import { messages } from '../db/schema';
 import { handle } from './http-errors';
 import { registerServiceFixture } from './service-test-support';
 
@@ -151,5 +153,27 @@ describe('deleting a chat', () => {
     expect(error).not.toHaveBeenCalled();
     expect(service.turns.listChats('alice').map((chat) => chat.id)).not.toContain('del-b');
     expect(await streamExists('del-b')).toBe(false);
+  });
+});
+
+describe('a reply history never stored', () => {
+  it('is stored from S2 before the next message, so history keeps its order and the model sees it', async () => {
+    expect((await post('alice', 'lost-a', 'tell me about zebras', 't1')).status).toBe(202);
+    await settle();
+    // As if the server died right after the reply's terminal fence, before storing it.
+    service.db
+      .delete(messages)
+      .where(and(eq(messages.chatId, 'lost-a'), eq(messages.role, 'assistant')))
+      .run();
+    expect((await post('alice', 'lost-a', 'and otters?', 't2')).status).toBe(202);
+    await settle();
+    const rows = await stored('alice', 'lost-a');
+    expect(rows?.map((row) => [row.turnId, row.role, row.status])).toEqual([
+      ['t1', 'user', 'complete'],
+      ['t1', 'assistant', 'complete'],
+      ['t2', 'user', 'complete'],
+      ['t2', 'assistant', 'complete'],
+    ]);
+    expect(rows?.[1]?.text).toContain('zebras');
   });
 });

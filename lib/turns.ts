@@ -69,9 +69,11 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
         turnId,
         // A chat's first turn: its stream is missing (or empty), so the claim need not read it first.
         newStream: ownership === 'none',
-        onStart: async ({ fromSeqNum, tookOver }) => {
-          // A takeover ended the previous turn for good: store its reply before this turn's message.
-          if (tookOver) await settleUnfinishedTurns(store, chatId);
+        onStart: async ({ fromSeqNum }) => {
+          // A turn whose reply history lacks (a takeover ended it, or its server died after the end) is stored
+          // from S2 before this turn's message, so history keeps the order and the model sees that reply.
+          // (One SQLite read when nothing is pending.)
+          await settleUnfinishedTurns(store, chatId);
           // Checked again in the transaction: a chat deleted since the check above is not re-created (404).
           store.appendUserMessage({
             ownerId,
