@@ -82,6 +82,8 @@ test('after a reply has finished, a reload shows history only and streams nothin
   const detail = await storedChat(page, chatId);
   expect(detail.messages).toHaveLength(2);
   expect(replays.every((status) => status === 200 || status === 204)).toBe(true);
+  // The tab names the chat once it has a title.
+  await expect(page).toHaveTitle(`${detail.chat.title} · Resumable Chat`);
 });
 
 test('a second tab follows a turn started in the first', async ({ page, context }, testInfo) => {

@@ -72,8 +72,10 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
         onStart: async ({ fromSeqNum }) => {
           // A turn whose reply history lacks (a takeover ended it, or its server died after the end) is stored
           // from S2 before this turn's message, so history keeps the order and the model sees that reply.
-          // (One SQLite read when nothing is pending.)
-          await settleUnfinishedTurns(store, chatId);
+          // (One SQLite read when nothing is pending.) A failed read of S2 does not hold this turn up.
+          await settleUnfinishedTurns(store, chatId).catch((error: unknown) =>
+            console.warn('settling unfinished turns failed; they stay unfinished for now', error),
+          );
           // Checked again in the transaction: a chat deleted since the check above is not re-created (404).
           store.appendUserMessage({
             ownerId,
@@ -209,6 +211,12 @@ export async function deleteChat(ownerId: string, chatId: string): Promise<void>
 }
 
 /** True when the id is another browser's chat or a deleted one: for this owner it does not exist. */
+/** The chat's title for the page's `<title>`, or null when it has none (or is not this browser's). */
+export function chatTitle(ownerId: string, chatId: string): string | null {
+  const title = history().getChat(ownerId, chatId)?.title.trim();
+  return title ? title : null;
+}
+
 export function isUnavailableChat(ownerId: string, chatId: string): boolean {
   return history().isUnavailableChat(ownerId, chatId);
 }

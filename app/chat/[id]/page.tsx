@@ -5,7 +5,7 @@ import { ChatApp } from '@/components/chat-app';
 import { usesLocalModel } from '@/lib/anthropic';
 import { idSchema } from '@/lib/api-schemas';
 import { currentOwner } from '@/lib/owner';
-import { chatDetail, isUnavailableChat, listChats } from '@/lib/turns';
+import { chatDetail, chatTitle, isUnavailableChat, listChats } from '@/lib/turns';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -14,7 +14,15 @@ interface Props {
   params: Promise<{ id: string }>;
 }
 
-export const metadata: Metadata = { title: 'Resumable Chat' };
+const APP_TITLE = 'Resumable Chat';
+
+/** The chat's title in the tab, so several open chats can be told apart. */
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const parsed = idSchema.safeParse((await params).id);
+  const ownerId = await currentOwner();
+  const title = parsed.success && ownerId ? chatTitle(ownerId, parsed.data) : null;
+  return { title: title ? `${title} · ${APP_TITLE}` : APP_TITLE };
+}
 
 export default async function ChatPage({ params }: Props) {
   const parsed = idSchema.safeParse((await params).id);
