@@ -1,6 +1,6 @@
 'use client';
 // The list of chats, newest first, with "New chat"; a drawer on narrow screens, a column on wide ones.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ChatSummary } from '../lib/chat-types';
 import { ChatListItem } from './chat-list-item';
 import { CloseIcon, PlusIcon } from './icons';
@@ -17,6 +17,35 @@ interface SidebarProps {
 export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDelete }: SidebarProps) {
   const [deletingId, setDeletingId] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+
+  // As a drawer (narrow screens), it takes the keyboard while open: focus moves in, and Esc closes it rather
+  // than stopping a running reply (this listener runs first, in the capture phase, and claims the key).
+  useEffect(() => {
+    if (!open || window.matchMedia('(min-width: 768px)').matches) return;
+    // The drawer's `visibility` turns visible only once its slide-in transition has started, and a hidden
+    // button cannot take focus: try on each frame until it does (a few frames at most).
+    let frame = 0;
+    let tries = 0;
+    const focusIn = () => {
+      const button = closeButton.current;
+      button?.focus();
+      if (button && document.activeElement !== button && ++tries < 30) frame = requestAnimationFrame(focusIn);
+    };
+    frame = requestAnimationFrame(focusIn);
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      close.current();
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('keydown', onKeyDown, true);
+    };
+  }, [open]);
 
   async function remove(chat: ChatSummary) {
     setDeletingId(chat.id);
@@ -53,6 +82,7 @@ export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDele
             Resumable Chat
           </span>
           <button
+            ref={closeButton}
             type="button"
             onClick={onClose}
             aria-label="Close the chat list"

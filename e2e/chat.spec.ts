@@ -191,3 +191,24 @@ test('a model error mid-reply shows the error and keeps the partial text', async
   );
   await expect(page.getByTestId('composer')).toBeEditable();
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 800 } });
+
+  test('the chat list drawer takes the keyboard: Esc closes it and leaves the running reply alone', async ({
+    page,
+  }) => {
+    await openNewChat(page);
+    await send(page, '/demo slow');
+    await expect(lastAssistant(page)).toHaveAttribute('data-status', 'streaming');
+    await page.getByTestId('open-sidebar').click();
+    const drawer = page.locator('#chat-sidebar');
+    await expect(drawer.getByRole('button', { name: 'Close the chat list' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
+    await expect(lastAssistant(page)).toHaveAttribute('data-status', 'streaming');
+    // With the drawer closed, Esc is the page's again: it stops the reply.
+    await page.keyboard.press('Escape');
+    await waitForReplyEnd(page, 'stopped', 10_000);
+  });
+});
