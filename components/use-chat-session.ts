@@ -3,7 +3,7 @@
 import { type Dispatch, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ChatDetail } from '../lib/chat-types';
 import { type ConnectionState, SubscribeHttpError } from '../lib/resumable/client';
-import { ApiError, fetchChat, NetworkError } from './chat-api';
+import { ApiError, fetchChat, fetchChats, NetworkError } from './chat-api';
 import { followStream } from './follow-stream';
 import {
   type Banner,
@@ -51,6 +51,10 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
   // A tab that sent into a chat it does not follow yet learns where to follow from only by reading it.
   const discovering = useRef(false);
   discovering.current = state.subscription === null && isTurnRunning(state);
+  // A page with no chat reads it in case it is a stale copy; most such pages are new chats, which the list
+  // answers without a 404 in the browser's console.
+  const probing = useRef(false);
+  probing.current = state.subscription === null && !isTurnRunning(state);
 
   const { refetchSeq } = state;
   useEffect(() => {
@@ -58,8 +62,15 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
     // A newer request supersedes an older one still in flight: the latest read wins.
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
-    fetchChat(chatId, controller.signal).then(
-      (detail) => dispatch({ type: 'hydrated', detail }),
+    const read = probing.current
+      ? fetchChats(controller.signal).then((chats) =>
+          chats.some((chat) => chat.id === chatId) ? fetchChat(chatId, controller.signal) : undefined,
+        )
+      : fetchChat(chatId, controller.signal);
+    read.then(
+      (detail) => {
+        if (detail) dispatch({ type: 'hydrated', detail });
+      },
       (error: unknown) => {
         // A failed re-read is not fatal: the live view stays right; the next turn's end reads again. A 404
         // is a chat with nothing sent yet. Only a tab waiting to discover its own turn's stream must retry.
