@@ -25,6 +25,12 @@ export interface FeedListener {
 }
 
 type OwnReader = ReadableStreamDefaultReader<ReadRecord<'string'>>;
+type OwnStep = ReadableStreamReadResult<ReadRecord<'string'>>;
+
+/** Records one answer from a private session carries at most. */
+export const MAX_RECORDS_PER_ANSWER = 256;
+const NOT_READY_MARK: unique symbol = Symbol('not ready');
+const NOT_READY: Promise<typeof NOT_READY_MARK> = Promise.resolve(NOT_READY_MARK);
 
 /**
  * Switches between the shared hub and a private S2 read session without losing or repeating a record:
@@ -36,6 +42,8 @@ export class RecordFeed implements HubListener {
   private hub: StreamHub | undefined;
   private hubReader: HubReader | undefined;
   private own: OwnReader | undefined;
+  /** A read of the private session begun for an earlier answer and not yet settled (or not yet reported). */
+  private pendingRead: Promise<OwnStep> | undefined;
   /** A request is waiting for its answer. */
   private wanted = false;
   /** A private read is in flight. */
@@ -65,6 +73,7 @@ export class RecordFeed implements HubListener {
     this.leaveHub();
     const own = this.own;
     this.own = undefined;
+    this.pendingRead = undefined;
     void own?.cancel().catch(() => undefined);
   }
 
@@ -104,10 +113,14 @@ export class RecordFeed implements HubListener {
     deliver();
   }
 
-  /** One record from the private session, which is opened first if needed. */
+  /**
+   * The next records from the private session, which is opened first if needed: it waits for one, then
+   * takes those the SDK already holds (up to `MAX_RECORDS_PER_ANSWER`) without waiting for more, so a
+   * replay of stored records is answered in batches rather than one event per chunk.
+   */
   private async readOwn(): Promise<void> {
     this.reading = true;
-    let outcome: { record: ProtocolRecord } | { ended: true } | { error: unknown };
+    let outcome: { records: ProtocolRecord[] } | { ended: true } | { error: unknown };
     try {
       let own = this.own;
       if (!own) {
@@ -121,31 +134,61 @@ export class RecordFeed implements HubListener {
         }
         this.own = own;
       }
-      const { done, value } = await own.read();
-      if (done) outcome = { ended: true };
-      else {
-        const record = decodeRecord(value);
-        this.position = record.seqNum + 1;
-        // Caught up with a hub: hand the private session back.
-        if (!this.closed && this.join(false)) {
-          this.own = undefined;
-          void own.cancel().catch(() => undefined);
-        }
-        outcome = { record };
-      }
+      outcome = await this.takeOwn(own);
     } catch (err) {
       outcome = { error: err };
     } finally {
       this.reading = false;
     }
-    if ('record' in outcome) {
-      const { record } = outcome;
-      this.answer(() => this.listener.records([record]));
+    if ('records' in outcome) {
+      const { records } = outcome;
+      this.answer(() => this.listener.records(records));
     } else if ('ended' in outcome) this.answer(() => this.listener.ended());
     else {
       const { error } = outcome;
       this.answer(() => this.listener.failed(error));
     }
+  }
+
+  private async takeOwn(own: OwnReader): Promise<{ records: ProtocolRecord[] } | { ended: true }> {
+    const records: ProtocolRecord[] = [];
+    let read = this.nextRead(own);
+    let step = await read;
+    for (;;) {
+      if (step.done) {
+        if (records.length === 0) return { ended: true };
+        // The end is told at the next request, after these records.
+        this.pendingRead = read;
+        break;
+      }
+      const record = decodeRecord(step.value);
+      this.position = record.seqNum + 1;
+      records.push(record);
+      // Caught up with a hub: hand the private session back.
+      if (!this.closed && this.join(false)) {
+        this.own = undefined;
+        void own.cancel().catch(() => undefined);
+        break;
+      }
+      if (records.length >= MAX_RECORDS_PER_ANSWER) break;
+      read = this.nextRead(own);
+      // A read the SDK can answer from what it holds is already settled, and wins the race.
+      const next = await Promise.race([read, NOT_READY]).catch((): typeof NOT_READY_MARK => NOT_READY_MARK);
+      if (next === NOT_READY_MARK) {
+        // Kept for the next request: a failure it brings is reported then, after these records.
+        this.pendingRead = read;
+        break;
+      }
+      step = next;
+    }
+    return { records };
+  }
+
+  /** The read left pending by the last answer, or a new one. */
+  private nextRead(own: OwnReader): Promise<OwnStep> {
+    const read = this.pendingRead ?? own.read();
+    this.pendingRead = undefined;
+    return read;
   }
 
   private join(create: boolean): boolean {

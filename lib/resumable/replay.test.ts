@@ -233,4 +233,28 @@ describe('replay', () => {
     const results = await Promise.all([live, ...readers].map((response) => readAll(response)));
     for (const frames of results) expect(eventsOf(frames)).toEqual(events);
   });
+
+  it('a replay read from S2 sends the records S2 delivered together as one chunk, not one per event', async () => {
+    const name = uniqueStream();
+    const texts = Array.from({ length: 2500 }, (_, i) => `w${i} `);
+    const events = messageEvents(texts);
+    await s2.chat({ mode: 'session' }).makeResumable(name, paced(events, 0), { delivery: 'replay' });
+    // Another instance has no hub for the stream: its replay reads S2 through its own read session.
+    const response = await s2.chat({ mode: 'session' }).replay(name, { fromSeqNum: 0 });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let chunks = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks++;
+      text += decoder.decode(value, { stream: true });
+    }
+    const cursors = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+    // Every event once, in order: cursors follow the stream's seq nums (the opening fence and start first).
+    expect(cursors).toEqual(events.map((_, index) => index + 3));
+    // The opening ping plus a few batches; one chunk per event before.
+    expect(chunks).toBeLessThan(events.length / 10);
+  });
 });
