@@ -99,7 +99,8 @@ function checkMaxTokens(value: unknown): number {
   if (value === undefined) fail('max_tokens: Field required');
   if (typeof value !== 'number' || !Number.isInteger(value))
     fail('max_tokens: Input should be a valid integer');
-  if (value < 0) fail('max_tokens: Input should be greater than or equal to 0');
+  // As the real API: a request must allow at least one output token.
+  if (value < 1) fail('max_tokens: Input should be greater than or equal to 1');
   return value;
 }
 
