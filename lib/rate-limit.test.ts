@@ -11,4 +11,16 @@ describe('createRateLimiter', () => {
     expect(limiter.take('alice', 31_000)).toBe(30);
     expect(limiter.take('alice', 61_000)).toBe(0);
   });
+
+  it('forgets an attempt given back, and only that one', () => {
+    const limiter = createRateLimiter(2);
+    expect(limiter.take('alice', 1000)).toBe(0);
+    expect(limiter.take('alice', 2000)).toBe(0);
+    limiter.giveBack('alice', 2000);
+    limiter.giveBack('bob', 1000);
+    expect(limiter.take('alice', 3000)).toBe(0);
+    // 1000 and 3000 are still counted: the next waits until 1000 leaves the window.
+    expect(limiter.take('alice', 4000)).toBe(57);
+  });
 });
+

@@ -4,6 +4,8 @@ const WINDOW_MS = 60_000;
 export interface RateLimiter {
   /** Records an attempt; returns 0 when allowed, else the seconds to wait before the next one is. */
   take(key: string, now?: number): number;
+  /** Forgets the attempt `take` recorded at `at`: it turned out to cost nothing (no reply was started). */
+  giveBack(key: string, at: number): void;
 }
 
 export function createRateLimiter(limitPerMinute: number): RateLimiter {
@@ -24,6 +26,11 @@ export function createRateLimiter(limitPerMinute: number): RateLimiter {
           if (times.every((at) => now - at >= WINDOW_MS)) attempts.delete(other);
       }
       return 0;
+    },
+    giveBack(key, at) {
+      const recent = attempts.get(key);
+      const index = recent?.lastIndexOf(at) ?? -1;
+      if (recent && index !== -1) recent.splice(index, 1);
     },
   };
 }

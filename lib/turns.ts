@@ -52,9 +52,27 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
   // Another browser's chat, or a deleted one: it does not exist, and its id cannot be taken.
   if (ownership === 'foreign' || ownership === 'deleted') throw new NotFoundError();
   if (ownership === 'own' && store.turnPosition(chatId, turnId) === 'earlier') throw new EarlierTurnError();
-  const retryAfter = limiter().take(ownerId);
+  const takenAt = Date.now();
+  const retryAfter = limiter().take(ownerId, takenAt);
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
+  // The limit counts replies started: a retry that joins, a 409 or a failed claim gives its attempt back.
+  let started = false;
+  try {
+    return await claimTurn({ ownerId, chatId, message, turnId }, ownership, store, () => {
+      started = true;
+    });
+  } finally {
+    if (!started) limiter().giveBack(ownerId, takenAt);
+  }
+}
 
+/** The claim and the turn's background work; `onStarted` once a reply is about to be asked of the model. */
+async function claimTurn(
+  { ownerId, chatId, message, turnId }: TurnInput,
+  ownership: ReturnType<History['chatOwnership']>,
+  store: History,
+  onStarted: () => void,
+): Promise<Response> {
   let reply: ModelReply | undefined;
   const response = await chat
     .makeResumable(
@@ -85,6 +103,7 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
             cursorStart: fromSeqNum,
             chatExists: ownership === 'own',
           });
+          onStarted();
         },
         onFinish: async (end) => {
           // The chat was deleted during the turn: the writer may have re-created the stream as it wound down.
