@@ -21,7 +21,7 @@ import {
   terminalRecords,
 } from './protocol';
 import { resendCheck } from './resend';
-import { ABORTED, AbortableSteps, closeIterator } from './source';
+import { ABORTED, AbortableSteps, closeIterator, releaseSource } from './source';
 import type { EventSource, EventSourceFactory, GenerationEndReason } from './types';
 import { type ForeignFence, findForeignFence, SilenceWatch, watchForeignFences } from './watch';
 
@@ -159,6 +159,13 @@ async function pump(
   touch: () => void,
 ): Promise<PumpResult> {
   let iterator: SourceIterator;
+  // A stop that landed before the writer began (e.g. during onStart) aborts the signal in a reaction queued
+  // already: one turn of the microtask queue lets it run, so such a source is never started.
+  await Promise.resolve();
+  if (signal.aborted) {
+    releaseSource(request.source);
+    return { kind: 'aborted' };
+  }
   try {
     const events = typeof request.source === 'function' ? await request.source(signal) : request.source;
     iterator = events[Symbol.asyncIterator]();

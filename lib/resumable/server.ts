@@ -90,8 +90,8 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
     turnId: string,
     options: MakeResumableOptions,
     session: Promise<AppendSession> | undefined,
+    localFence: Promise<ForeignFence>,
   ): Promise<void> {
-    const localFence = new Promise<ForeignFence>((resolve) => localWriters.set(claim.token, resolve));
     const hub = hubs.open(context.streamName);
     const { startSeqNum, records } = claim.appended;
     const claimedAt = new Date(clock.now());
@@ -192,9 +192,13 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
       }
       const start: GenerationStart = { fromSeqNum: claim.fromSeqNum, turnId };
       if (claim.tookOver) start.tookOver = claim.tookOver;
+      // From the claim on, a stop in this process reaches the writer directly: one that lands while onStart
+      // runs keeps the source from ever being started.
+      const localFence = new Promise<ForeignFence>((resolve) => localWriters.set(claim.token, resolve));
       try {
         await options.onStart?.(start);
       } catch (err) {
+        localWriters.delete(claim.token);
         releaseSource(source);
         const error = { type: 'api_error', message: resolved.errorMessage(err) };
         await endGenerationDirectly(context.stream, claim, error).catch((endErr: unknown) =>
@@ -203,7 +207,15 @@ export function createResumableChat(config: ResumableChatConfig): ResumableChat 
         throw err;
       }
       handedOver = true;
-      const persisted = runGeneration(context, claim, source, turnId, options, claimSession.take());
+      const persisted = runGeneration(
+        context,
+        claim,
+        source,
+        turnId,
+        options,
+        claimSession.take(),
+        localFence,
+      );
       persisting.add(persisted);
       void persisted.finally(() => persisting.delete(persisted));
       if (delivery === 'replay') {

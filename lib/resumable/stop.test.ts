@@ -18,6 +18,15 @@ import type { GenerationEnd } from './types';
 
 const s2 = registerS2Fixture();
 
+/** A promise the test settles by hand. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open: () => open() };
+}
+
 async function startStalled(chat: ReturnType<S2Fixture['chat']>, name: string) {
   const { source, ends, persisted, response } = await startControlledTurn(chat, name);
   expect(response.status).toBe(202);
@@ -129,5 +138,34 @@ describe('stop', () => {
     expect(ends).toMatchObject([{ reason: 'stopped' }]);
     const kinds = (await s2.records(name)).map((r) => decodeRecord(r).kind);
     expect(kinds).toEqual(['fence', 'start', 'event', 'fence']);
+  });
+
+  it('R18: a stop that lands while onStart runs keeps the source from ever being started', async () => {
+    // Heartbeats every 30 s: only the stop itself can end this generation within the test.
+    const chat = s2.chat({ mode: 'session', leaseDurationMs: 90_000 });
+    const name = uniqueStream();
+    const held = gate();
+    const entered = gate();
+    const factory = vi.fn((_signal: AbortSignal) => paced(messageEvents(['never']), 0));
+    const ends: GenerationEnd[] = [];
+    const persisted: Promise<unknown>[] = [];
+    const response = chat.makeResumable(name, factory, {
+      delivery: 'replay',
+      waitUntil: (p) => void persisted.push(p),
+      onStart: async () => {
+        entered.open();
+        await held.opened;
+      },
+      onFinish: (end) => void ends.push(end),
+    });
+    await entered.opened;
+    expect(await chat.stop(name)).toBe(true);
+    held.open();
+    expect((await response).status).toBe(202);
+    await Promise.all(persisted);
+    expect(factory).not.toHaveBeenCalled();
+    expect(ends).toMatchObject([{ reason: 'stopped' }]);
+    // Readers get the stop, and nothing the model could have said.
+    expect(eventsOf(await readAll(await chat.replay(name, { fromSeqNum: 0 })))).toEqual([STOPPED_EVENT]);
   });
 });
