@@ -23,4 +23,3 @@ describe('createRateLimiter', () => {
     expect(limiter.take('alice', 4000)).toBe(57);
   });
 });
-

@@ -38,7 +38,11 @@ describe('request validation', () => {
       { ...valid, max_tokens: -1 },
       'max_tokens: Input should be greater than or equal to 1',
     ],
-    ['a zero max_tokens', { ...valid, max_tokens: 0 }, 'max_tokens: Input should be greater than or equal to 1'],
+    [
+      'a zero max_tokens',
+      { ...valid, max_tokens: 0 },
+      'max_tokens: Input should be greater than or equal to 1',
+    ],
     ['missing messages', { ...valid, messages: undefined }, 'messages: Field required'],
     ['empty messages', { ...valid, messages: [] }, 'messages: at least one message is required'],
     [
