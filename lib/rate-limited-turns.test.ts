@@ -30,7 +30,7 @@ function post(ownerId: string, chatId: string, message: string, turnId: string):
 }
 
 describe('rate limit', () => {
-  it('counts the replies started, not retries that join a turn or requests refused with 409', async () => {
+  it('counts the replies started, not retries that join a turn (even at the limit) or requests refused with 409', async () => {
     expect((await post('carol', 'rl-a', 'hello', 't1')).status).toBe(202);
     // Retries of the same turn (a client that lost the 202) join it: no second reply is asked for.
     for (let i = 0; i < LIMIT; i++) expect((await post('carol', 'rl-a', 'hello', 't1')).status).toBe(202);
@@ -49,6 +49,8 @@ describe('rate limit', () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
     expect((await refused.json()).error.type).toBe('rate_limit_error');
+    // At the limit, a client that lost its 202 can still rejoin its turn.
+    expect((await post('carol', 'rl-c', 'third', 't1')).status).toBe(202);
     // Another browser has its own budget.
     expect((await post('dave', 'rl-e', 'hello', 't1')).status).toBe(202);
     await settle();

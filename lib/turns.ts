@@ -51,14 +51,19 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
   const ownership = store.chatOwnership(ownerId, chatId);
   // Another browser's chat, or a deleted one: it does not exist, and its id cannot be taken.
   if (ownership === 'foreign' || ownership === 'deleted') throw new NotFoundError();
-  if (ownership === 'own' && store.turnPosition(chatId, turnId) === 'earlier') throw new EarlierTurnError();
+  const position = ownership === 'own' ? store.turnPosition(chatId, turnId) : 'new';
+  if (position === 'earlier') throw new EarlierTurnError();
+  const input = { ownerId, chatId, message, turnId };
+  // A retry of the chat's latest turn joins it (its message is stored already, so it can never start a
+  // second reply): it is not limited, or a client that lost its 202 near the limit could not rejoin.
+  if (position === 'latest') return claimTurn(input, ownership, store, () => undefined);
   const takenAt = Date.now();
   const retryAfter = limiter().take(ownerId, takenAt);
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
-  // The limit counts replies started: a retry that joins, a 409 or a failed claim gives its attempt back.
+  // The limit counts replies started: a 409 or a failed claim gives its attempt back.
   let started = false;
   try {
-    return await claimTurn({ ownerId, chatId, message, turnId }, ownership, store, () => {
+    return await claimTurn(input, ownership, store, () => {
       started = true;
     });
   } finally {
