@@ -36,6 +36,11 @@ describe('parseEnv', () => {
     expect(parsed).toMatchObject({ S2_BATCH_SIZE: 100, S2_LINGER_DURATION_MS: 0, S2_ACCESS_TOKEN: 'tok' });
   });
 
+  it('refuses single-use mode, which cannot answer a chat twice on its one stream, and says what to use', () => {
+    expect(() => parseEnv({ S2_CHAT_MODE: 'single-use' })).toThrow(/S2_CHAT_MODE: .*use shared or session/);
+    expect(parseEnv({ S2_CHAT_MODE: 'shared' }).S2_CHAT_MODE).toBe('shared');
+  });
+
   it.each([
     ['S2_CHAT_MODE', 'sticky'],
     ['S2_BATCH_SIZE', '0'],

@@ -17,7 +17,15 @@ export const envSchema = z.object({
   S2_BASIN: basinName.default('resumable-chat'),
   S2_ACCOUNT_ENDPOINT: optionalString,
   S2_BASIN_ENDPOINT: optionalString,
-  S2_CHAT_MODE: z.enum(['single-use', 'shared', 'session']).default('session'),
+  // lib/resumable's `single-use` mode holds one generation per stream, for one stream per reply; the app keeps
+  // one stream per chat, so in that mode a chat's second message could never be answered.
+  S2_CHAT_MODE: z
+    .enum(['single-use', 'shared', 'session'])
+    .refine((mode) => mode !== 'single-use', {
+      message:
+        'single-use streams hold one reply each, and the app keeps one stream per chat: use shared or session',
+    })
+    .default('session'),
   S2_BATCH_SIZE: positiveInt(1, 1000).default(10),
   S2_LINGER_DURATION_MS: positiveInt(0, 60_000).default(50),
   ANTHROPIC_API_KEY: optionalString,
