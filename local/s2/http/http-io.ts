@@ -29,11 +29,6 @@ export interface WireResponse {
  */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-expose-headers': 's2-provision-result',
-} as const satisfies OutgoingHttpHeaders;
-
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -103,7 +98,6 @@ export function sendJsonText(
   headers: OutgoingHttpHeaders = {},
 ): void {
   res.writeHead(status, {
-    ...CORS_HEADERS,
     ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
@@ -113,7 +107,6 @@ export function sendJsonText(
 
 export function sendProtobuf(res: WireResponse, status: number, body: Uint8Array): void {
   res.writeHead(status, {
-    ...CORS_HEADERS,
     'content-type': 'application/protobuf',
     'content-length': body.byteLength,
   });
@@ -122,7 +115,7 @@ export function sendProtobuf(res: WireResponse, status: number, body: Uint8Array
 
 /** An empty reply with no content-type (the SDK fails on an empty body labelled JSON). */
 export function sendEmpty(res: WireResponse, status: number): void {
-  res.writeHead(status, { ...CORS_HEADERS, 'content-length': 0 });
+  res.writeHead(status, { 'content-length': 0 });
   res.end();
 }
 
@@ -134,20 +127,6 @@ export function sendError(res: WireResponse, error: unknown): void {
   }
   const reply = toErrorReply(error);
   sendJson(res, reply.status, reply.body);
-}
-
-/** Answers a CORS preflight for the headers and methods browser fetch clients send. */
-export function sendPreflight(res: WireResponse): void {
-  res.writeHead(204, {
-    ...CORS_HEADERS,
-    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-    'access-control-allow-headers':
-      'authorization, content-type, accept, s2-basin, s2-format, s2-request-token, s2-encryption-key, ' +
-      's2-stream-config, last-event-id',
-    'access-control-max-age': '86400',
-    'content-length': 0,
-  });
-  res.end();
 }
 
 /** Resolves once the response can take more data (or the client has gone). */

@@ -1,13 +1,6 @@
 // Dispatches one HTTP request (HTTP/1.1 or HTTP/2) to its route handler and maps failures to S2 errors.
 import type { S2Engine } from '../engine/index';
-import {
-  headerValue,
-  sendError,
-  sendJson,
-  sendPreflight,
-  type WireRequest,
-  type WireResponse,
-} from './http-io';
+import { headerValue, sendError, sendJson, type WireRequest, type WireResponse } from './http-io';
 import { handleBasin, handleBasins, handleStream, handleStreams } from './management-handlers';
 import { handleAppend, handleCheckTail, handleRead } from './record-handlers';
 import type { RequestContext, SessionRegistry } from './request-context';
@@ -18,6 +11,8 @@ export interface HandlerDeps {
   engine: S2Engine;
   sessions: SessionRegistry;
   heartbeatMs: number;
+  /** Whether a request's Host (or `:authority`) may be served; see host-guard.ts. */
+  allowsHost: (authority: string | undefined) => boolean;
   /** Where unexpected (5xx) failures are reported. */
   log: (message: string, error: unknown) => void;
 }
@@ -63,8 +58,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: WireRequest, res:
   return (req, res) => {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
-    if (method === 'OPTIONS') {
-      sendPreflight(res);
+    // Only the app's server-side SDK talks to local S2, never a browser: it sends no CORS headers, and a
+    // request naming another host (a rebound domain) is refused before anything is read.
+    if (!deps.allowsHost(headerValue(req.headers, 'host') ?? headerValue(req.headers, ':authority'))) {
+      sendError(res, new WireError('forbidden_host', 'local S2 only serves requests addressed to localhost'));
       return;
     }
     const ctx: RequestContext = {

@@ -1,4 +1,6 @@
 // Basin and stream management through the real S2 SDK, plus the raw routes the SDK relies on.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import { S2, S2Error } from '@s2-dev/streamstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -143,9 +145,61 @@ describe('raw routes', () => {
     expect((await fetch(`${fx.server.url}/v1/nothing-here`)).status).toBe(404);
   });
 
-  it('answers CORS preflights for the SDK headers', async () => {
-    const response = await fetch(`${fx.server.url}/v1/streams/x/records`, { method: 'OPTIONS' });
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-headers')).toContain('s2-basin');
+  it('serves no browser: no CORS headers, and no answer to a preflight', async () => {
+    const listed = await fetch(`${fx.server.url}/v1/basins`, {
+      headers: { origin: 'https://elsewhere.example' },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${fx.server.url}/v1/streams/x/records`, { method: 'OPTIONS' });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  it('refuses a request addressed to another host name (DNS rebinding), over HTTP/1.1 and HTTP/2', async () => {
+    const { port } = new URL(fx.server.url);
+    expect(await http1Get(port, `rebound.example:${port}`)).toMatchObject({ status: 403 });
+    expect(await http1Get(port, `localhost:${port}`)).toMatchObject({ status: 200 });
+    expect(await http2Get(fx.server.url, `rebound.example:${port}`)).toMatchObject({ status: 403 });
+    expect(await http2Get(fx.server.url, `127.0.0.1:${port}`)).toMatchObject({ status: 200 });
+    const refused = await http1Get(port, 'rebound.example');
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'forbidden_host' });
   });
 });
+
+/** `GET /v1/basins` with the given Host header, over HTTP/1.1. */
+function http1Get(port: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port, path: '/v1/basins', headers: { host } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** `GET /v1/basins` with the given `:authority`, over HTTP/2. */
+function http2Get(url: string, authority: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(url);
+    session.on('error', reject);
+    const request = session.request({ ':method': 'GET', ':path': '/v1/basins', ':authority': authority });
+    request.on('response', (headers) => {
+      request.resume();
+      request.on('end', () => {
+        session.close();
+        resolve({ status: Number(headers[':status']) });
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import type * as net from 'node:net';
 import { S2ApiError, S2Engine } from '../engine/index';
+import { hostGuard } from './host-guard';
 import { createProtocolSniffer } from './protocol-sniffer';
 import { SessionRegistry } from './request-context';
 import { createRequestHandler } from './request-handler';
@@ -109,6 +110,7 @@ export async function startLocalS2(options: LocalS2Options = {}): Promise<LocalS
     engine,
     sessions,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    allowsHost: hostGuard(host),
     log: options.log ?? ((message, error) => console.error(`[local-s2] ${message}:`, error)),
   });
 

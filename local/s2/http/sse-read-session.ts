@@ -1,6 +1,6 @@
 // SSE read session: `batch` events with `seq,count,bytes` ids, `ping` heartbeats, `error`, then `[DONE]`.
 import type { ReadSession, StreamPosition } from '../engine/index';
-import { CORS_HEADERS, type WireResponse } from './http-io';
+import type { WireResponse } from './http-io';
 import { type RecordFormat, renderJsonReadBatch } from './json-records';
 import type { LastEventId } from './read-query';
 import { type PumpOptions, pumpReadSession, type ReadSessionSink } from './session-pump';
@@ -27,7 +27,6 @@ export async function serveSseReadSession(
   options: SseSessionOptions,
 ): Promise<void> {
   res.writeHead(200, {
-    ...CORS_HEADERS,
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',

@@ -12,6 +12,7 @@ export type WireErrorCode =
   | 'not_found'
   | 'not_implemented'
   | 'method_not_allowed'
+  | 'forbidden_host'
   | 'request_too_large';
 
 const STATUS_BY_CODE = {
@@ -24,6 +25,7 @@ const STATUS_BY_CODE = {
   not_found: 404,
   not_implemented: 501,
   method_not_allowed: 405,
+  forbidden_host: 403,
   request_too_large: 413,
 } as const satisfies Record<WireErrorCode, number>;
 
