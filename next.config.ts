@@ -1,4 +1,4 @@
-// Next.js configuration: Node-only native modules stay external to the server bundle.
+// Next.js configuration: Node-only native modules stay external to the server bundle; security headers.
 import type { NextConfig } from 'next';
 
 const nextConfig = {
@@ -8,6 +8,20 @@ const nextConfig = {
   serverExternalPackages: ['better-sqlite3', '@s2-dev/streamstore'],
   poweredByHeader: false,
   reactStrictMode: true,
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          // No other site may frame the app (clickjacking), sniff its JSON as script, or see its chat URLs.
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
 } satisfies NextConfig;
 
 export default nextConfig;

@@ -5,6 +5,7 @@ import {
   newOwnerId,
   OWNER_COOKIE,
   OWNER_COOKIE_MAX_AGE,
+  requestedHost,
   signOwner,
   verifyOwner,
 } from './lib/identity';
@@ -23,7 +24,10 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   }
   if (
     WRITE_METHODS.has(request.method) &&
-    isCrossSite(request.headers.get('origin'), request.headers.get('host'))
+    isCrossSite(
+      request.headers.get('origin'),
+      requestedHost(request.headers.get('x-forwarded-host'), request.headers.get('host')),
+    )
   ) {
     return NextResponse.json(
       { error: { type: 'forbidden_error', message: 'Cross-site requests are not allowed.' } },

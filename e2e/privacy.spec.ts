@@ -173,6 +173,40 @@ test('cross-site writes are refused with 403 JSON and write nothing, while same-
   await expectApiError(await page.request.get(`/api/chats/${chatId}`), 404, 'not_found_error');
 });
 
+test('behind a reverse proxy that names the public host in X-Forwarded-Host, writes from that origin work', async ({
+  page,
+}) => {
+  // nginx's default proxy_pass sends its upstream as Host; the browser's Origin is the public site.
+  const proxied = { origin: 'https://chat.example.com', 'x-forwarded-host': 'chat.example.com' };
+  const chatId = randomUUID();
+  const started = await page.request.post('/api/chat', {
+    headers: proxied,
+    data: { id: chatId, message: 'hi' },
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  await waitForReply(page.request, chatId);
+  // Another site is still refused, whatever the proxy says.
+  const forged = { ...proxied, origin: 'https://evil.example' };
+  await expectApiError(
+    await page.request.delete(`/api/chats/${chatId}`, { headers: forged }),
+    403,
+    'forbidden_error',
+  );
+  expect((await page.request.delete(`/api/chats/${chatId}`, { headers: proxied })).status()).toBe(204);
+});
+
+test('pages and API responses forbid framing, sniffing and cross-site referrers', async ({ page }) => {
+  for (const path of ['/', '/api/chats']) {
+    const response = await page.request.get(path);
+    expect(response.status()).toBe(200);
+    const headers = response.headers();
+    expect(headers['content-security-policy']).toBe("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('same-origin');
+  }
+});
+
 test(`more than ${RATE_LIMIT} new turns a minute from one browser get 429 JSON with Retry-After, and other browsers are unaffected`, async ({
   page,
   browser,

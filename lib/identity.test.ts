@@ -1,6 +1,6 @@
 // Unit tests for the signed owner cookie and the cross-site request check.
 import { describe, expect, it } from 'vitest';
-import { isCrossSite, newOwnerId, signOwner, verifyOwner } from './identity';
+import { isCrossSite, newOwnerId, requestedHost, signOwner, verifyOwner } from './identity';
 
 const secret = 'a'.repeat(43);
 
@@ -52,5 +52,18 @@ describe('isCrossSite', () => {
     expect(isCrossSite('https://app.test', 'app.test')).toBe(false);
     expect(isCrossSite('https://evil.test', 'app.test')).toBe(true);
     expect(isCrossSite('null', 'app.test')).toBe(true);
+  });
+});
+
+describe('requestedHost', () => {
+  it("is the proxy's X-Forwarded-Host (its first entry) when there is one, else Host", () => {
+    expect(requestedHost('chat.example.com', 'localhost:3000')).toBe('chat.example.com');
+    expect(requestedHost('chat.example.com, inner.proxy', 'localhost:3000')).toBe('chat.example.com');
+    expect(requestedHost(null, 'localhost:3000')).toBe('localhost:3000');
+    expect(requestedHost(' ', 'localhost:3000')).toBe('localhost:3000');
+    // Behind such a proxy the browser's own origin passes, and another site's still does not.
+    const host = requestedHost('chat.example.com', 'localhost:3000');
+    expect(isCrossSite('https://chat.example.com', host)).toBe(false);
+    expect(isCrossSite('https://evil.example', host)).toBe(true);
   });
 });

@@ -41,6 +41,16 @@ export async function verifyOwner(value: string | undefined, secret: string): Pr
   return valid ? ownerId : null;
 }
 
+/**
+ * The host the browser addressed: a reverse proxy that passes its own upstream as `Host` (nginx's default)
+ * names the public one in `X-Forwarded-Host`. A cross-site page cannot set that header on a browser request
+ * without a CORS preflight, which this app never grants, so trusting it cannot let a forged write through.
+ */
+export function requestedHost(forwardedHost: string | null, host: string | null): string | null {
+  const first = forwardedHost?.split(',')[0]?.trim();
+  return first ? first : host;
+}
+
 /** Same-origin check for state-changing requests: a browser sends Origin on cross-site POSTs and DELETEs. */
 export function isCrossSite(origin: string | null, host: string | null): boolean {
   if (origin === null) return false;

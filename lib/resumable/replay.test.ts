@@ -126,7 +126,7 @@ describe('replay', () => {
     expect(live.status).toBe(200);
     expect(Object.fromEntries(live.headers)).toMatchObject({
       'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
+      'cache-control': 'no-store, no-transform',
       'x-accel-buffering': 'no',
     });
     await readAll(live);

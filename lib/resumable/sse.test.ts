@@ -54,7 +54,7 @@ describe('sseResponse', () => {
     });
     expect(Object.fromEntries(response.headers)).toMatchObject({
       'content-type': SSE_HEADERS['Content-Type'],
-      'cache-control': 'no-cache',
+      'cache-control': 'no-store, no-transform',
       'x-accel-buffering': 'no',
     });
     const text = await response.text();

@@ -4,7 +4,8 @@ import type { TailEvent, TailSink } from './tail';
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream',
-  'Cache-Control': 'no-cache',
+  // A reader's private reply: never stored by a shared cache, never recompressed or buffered on the way.
+  'Cache-Control': 'no-store, no-transform',
   'X-Accel-Buffering': 'no',
 } as const satisfies Record<string, string>;
 
