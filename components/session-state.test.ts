@@ -380,12 +380,30 @@ describe('sessionReducer', () => {
     ]);
   });
 
+  it('keeps each message of a sent turn under one key from the send until history holds the reply', () => {
+    let state = apply(initialSession(detail([], 0)), { type: 'send', turnId: 't1', text: 'Hi' });
+    state = apply(state, { type: 'send-accepted', turnId: 't1' });
+    state = stream(state, textTurn(['Hello']), 0);
+    const live = viewMessages(state).map((message) => message.key);
+    state = apply(state, {
+      type: 'hydrated',
+      detail: detail([user('t1', 'Hi'), assistant('t1', 'Hello')], textTurn(['Hello']).length),
+    });
+    expect(seen(state)).toEqual([
+      ['user', 'Hi', 'complete'],
+      ['assistant', 'Hello', 'complete'],
+    ]);
+    // The same keys: React keeps both messages mounted (an opened thinking block stays open).
+    expect(viewMessages(state).map((message) => message.key)).toEqual(live);
+    expect(live).toEqual(['user-t1', 'assistant-t1']);
+  });
+
   it('replaces the waiting reply in place with the live one when its events arrive', () => {
     let state = initialSession(detail([user('t1', 'Tell me')], 0));
     const [waiting] = viewMessages(state).slice(-1);
     state = stream(state, [messageStart(), textStart(0), textDelta(0, 'Once')], 0);
     const view = viewMessages(state);
-    expect(view.map((message) => message.key)).toEqual(['u-t1', waiting?.key]);
+    expect(view.map((message) => message.key)).toEqual(['user-t1', waiting?.key]);
     expect(seen(state)).toEqual([
       ['user', 'Tell me', 'complete'],
       ['assistant', 'Once', 'streaming'],

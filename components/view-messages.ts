@@ -17,10 +17,18 @@ export interface ViewMessage {
   error: ChatError | null;
 }
 
+/**
+ * A message's React key: its turn and role whenever the turn is known, so a live message keeps its key (and
+ * its mounted state, such as an opened thinking block) when history takes it over. One per turn and role.
+ */
+function keyOf(role: ViewMessage['role'], turnId: string | null, fallback: string): string {
+  return turnId === null ? fallback : `${role}-${turnId}`;
+}
+
 /** What the message list shows: history, then what only this tab has seen, each turn once. */
 export function viewMessages(state: SessionState): ViewMessage[] {
   const view: ViewMessage[] = state.history.map((message) => ({
-    key: message.id,
+    key: keyOf(message.role, message.turnId, message.id),
     role: message.role,
     content: message.content,
     partialJson: {},
@@ -32,7 +40,7 @@ export function viewMessages(state: SessionState): ViewMessage[] {
     const { key } = turn;
     if (turn.userText !== null && !(turn.turnId !== null && storedUsers.has(turn.turnId))) {
       view.push({
-        key: `local-user-${key}`,
+        key: keyOf('user', turn.turnId, `local-user-${key}`),
         role: 'user',
         content: [{ type: 'text', text: turn.userText, citations: null }],
         partialJson: {},
@@ -43,11 +51,11 @@ export function viewMessages(state: SessionState): ViewMessage[] {
     if (turn.assistant === null && turn.userText === null && !turn.covered) {
       // A reply history says is running, before its first event arrives: shown waiting, under the same key
       // the live reply takes, so it is replaced in place.
-      view.push({ ...awaitedReply, key: `live-${key}` });
+      view.push({ ...awaitedReply, key: keyOf('assistant', turn.turnId, `live-${key}`) });
     }
     if (turn.assistant !== null && !turn.covered) {
       view.push({
-        key: `live-${key}`,
+        key: keyOf('assistant', turn.turnId, `live-${key}`),
         role: 'assistant',
         content: turn.assistant.content,
         partialJson: turn.assistant.partialJson,
