@@ -1,7 +1,7 @@
 'use client';
 // The chat page's client root: the chat list beside the open chat. Mounted by app/chat/[id]/page.tsx.
 import { useRouter } from 'next/navigation';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatDetail, ChatSummary } from '../lib/chat-types';
 import { ChatView } from './chat-view';
 import { newId } from './new-id';
@@ -29,12 +29,22 @@ export function ChatApp({ chatId, initialDetail, chats: initialChats, localModel
     router.push(`/chat/${newId()}`);
   }, [router]);
 
+  // The chat on screen now, for work that finishes later: null once this page has gone.
+  const shownChat = useRef<string | null>(chatId);
+  useEffect(() => {
+    shownChat.current = chatId;
+    return () => {
+      shownChat.current = null;
+    };
+  }, [chatId]);
+
   const deleteChat = useCallback(
     async (id: string) => {
       await remove(id);
-      if (id === chatId) router.push('/');
+      // Only a deleted chat still on screen gives way to a new one: the user may have opened another meanwhile.
+      if (shownChat.current === id) router.replace('/');
     },
-    [remove, chatId, router],
+    [remove, router],
   );
 
   return (

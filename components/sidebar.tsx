@@ -27,6 +27,8 @@ export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDele
     if (!open || window.matchMedia('(min-width: 768px)').matches) return;
     // The drawer's `visibility` turns visible only once its slide-in transition has started, and a hidden
     // button cannot take focus: try on each frame until it does (a few frames at most).
+    // Whatever opened the drawer (its menu button) gets the focus back when it closes, as a dialog's does.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     let frame = 0;
     let tries = 0;
     const focusIn = () => {
@@ -44,6 +46,7 @@ export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDele
     return () => {
       cancelAnimationFrame(frame);
       window.removeEventListener('keydown', onKeyDown, true);
+      if (opener?.isConnected) opener.focus();
     };
   }, [open]);
 

@@ -15,6 +15,8 @@ export interface ChatList {
 export function useChatList(initial: ChatSummary[]): ChatList {
   const [chats, setChats] = useState(initial);
   const latest = useRef<AbortController | null>(null);
+  /** Chats this tab deleted: a list read before the delete committed must not bring them back. */
+  const removed = useRef(new Set<string>());
 
   // A navigation re-renders the page on the server with a fresh list; prefer it over ours.
   useEffect(() => setChats(initial), [initial]);
@@ -25,7 +27,7 @@ export function useChatList(initial: ChatSummary[]): ChatList {
     const controller = new AbortController();
     latest.current = controller;
     fetchChats(controller.signal).then(
-      (next) => setChats(next),
+      (next) => setChats(next.filter((chat) => !removed.current.has(chat.id))),
       () => {
         // The list is a convenience; a failed refresh keeps the one on screen.
       },
@@ -47,6 +49,7 @@ export function useChatList(initial: ChatSummary[]): ChatList {
 
   const remove = useCallback(async (chatId: string) => {
     await deleteChat(chatId);
+    removed.current.add(chatId);
     setChats((current) => current.filter((chat) => chat.id !== chatId));
   }, []);
 
