@@ -60,6 +60,9 @@ export default defineConfig({
       ANTHROPIC_API_KEY: '',
       NEXT_TELEMETRY_DISABLED: '1',
       LOCAL_ANTHROPIC_SLOW_DELTA_MS: '150',
+      // Every spec's browser connects from 127.0.0.1: one address. The per-identity limit keeps its default
+      // (privacy.spec.ts tests it); the per-address one has its own tests (lib/rate-limited-turns.test.ts).
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
     },
   },
 });

@@ -14,6 +14,7 @@ describe('parseEnv', () => {
       DATABASE_URL: 'file:.data/app.sqlite',
       DATA_DIR: '.data',
       RATE_LIMIT_PER_MINUTE: 20,
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 60,
     });
   });
 
@@ -53,6 +54,7 @@ describe('parseEnv', () => {
     ['DATABASE_URL', 'postgres://db'],
     ['SESSION_SECRET', 'short'],
     ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['RATE_LIMIT_PER_ADDRESS_PER_MINUTE', '0'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(InvalidEnvironmentError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: `));

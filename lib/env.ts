@@ -39,6 +39,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   RATE_LIMIT_PER_MINUTE: positiveInt(1, 100_000).default(20),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: positiveInt(1, 100_000).default(60),
 });
 
 export type Env = Omit<z.infer<typeof envSchema>, 'DATABASE_URL'> & { DATABASE_URL: string };

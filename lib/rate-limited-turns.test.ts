@@ -12,8 +12,9 @@ vi.mock('next/server', () => ({
 }));
 
 const LIMIT = 3;
+const ADDRESS_LIMIT = 5;
 const service = registerServiceFixture({
-  env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) },
+  env: { RATE_LIMIT_PER_MINUTE: String(LIMIT), RATE_LIMIT_PER_ADDRESS_PER_MINUTE: String(ADDRESS_LIMIT) },
   settle: () => settle(),
 });
 
@@ -25,8 +26,14 @@ async function settle(): Promise<void> {
   }
 }
 
-function post(ownerId: string, chatId: string, message: string, turnId: string): Promise<Response> {
-  return handle(() => service.turns.startTurn({ ownerId, chatId, message, turnId }));
+function post(
+  ownerId: string,
+  chatId: string,
+  message: string,
+  turnId: string,
+  clientAddress: string | null = null,
+): Promise<Response> {
+  return handle(() => service.turns.startTurn({ ownerId, chatId, message, turnId, clientAddress }));
 }
 
 describe('rate limit', () => {
@@ -53,6 +60,20 @@ describe('rate limit', () => {
     expect((await post('carol', 'rl-c', 'third', 't1')).status).toBe(202);
     // Another browser has its own budget.
     expect((await post('dave', 'rl-e', 'hello', 't1')).status).toBe(202);
+    await settle();
+  });
+
+  it('limits one network address across identities, since a new identity is only a dropped cookie away', async () => {
+    const address = '203.0.113.9';
+    const owners = Array.from({ length: ADDRESS_LIMIT }, (_, index) => `fresh-${index + 1}`);
+    for (const [index, owner] of owners.entries()) {
+      expect((await post(owner, `addr-${index}`, 'hi', 't1', address)).status).toBe(202);
+    }
+    const refused = await post('fresh-6', 'addr-6', 'hi', 't1', address);
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error.type).toBe('rate_limit_error');
+    // The refused identity was not charged: from another address it goes through.
+    expect((await post('fresh-6', 'addr-6', 'hi', 't1', '198.51.100.1')).status).toBe(202);
     await settle();
   });
 });

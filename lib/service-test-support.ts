@@ -45,6 +45,7 @@ export function registerServiceFixture(options: {
       ANTHROPIC_BASE_URL: model.url,
       DATABASE_URL: databaseUrl,
       RATE_LIMIT_PER_MINUTE: '10000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '10000',
       ...options.env,
     };
     for (const [name, value] of Object.entries(stubs)) vi.stubEnv(name, value);

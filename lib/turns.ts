@@ -24,8 +24,12 @@ import { foldEvents } from './transcript';
 const history = (): History => createHistory(getDb(env().DATABASE_URL));
 const globalForLimiter = globalThis as typeof globalThis & {
   __turnLimiter?: ReturnType<typeof createRateLimiter>;
+  __addressLimiter?: ReturnType<typeof createRateLimiter>;
 };
 const limiter = () => (globalForLimiter.__turnLimiter ??= createRateLimiter(env().RATE_LIMIT_PER_MINUTE));
+/** Per network address too: a new identity is one dropped cookie away, an address is not. */
+const addressLimiter = () =>
+  (globalForLimiter.__addressLimiter ??= createRateLimiter(env().RATE_LIMIT_PER_ADDRESS_PER_MINUTE));
 
 const STATUS_FOR_END = {
   complete: 'complete',
@@ -39,6 +43,8 @@ export interface TurnInput {
   chatId: string;
   message: string;
   turnId: string;
+  /** The client's network address when a proxy reports it (see client-address.ts). */
+  clientAddress?: string | null;
 }
 
 /**
@@ -46,7 +52,13 @@ export interface TurnInput {
  * background (202). Nothing is written when the claim fails; a retry with the chat's latest turn id joins,
  * an earlier turn id of the chat is refused (409): a new reply to it could never be stored.
  */
-export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput): Promise<Response> {
+export async function startTurn({
+  ownerId,
+  chatId,
+  message,
+  turnId,
+  clientAddress,
+}: TurnInput): Promise<Response> {
   const store = history();
   const ownership = store.chatOwnership(ownerId, chatId);
   // Another browser's chat, or a deleted one: it does not exist, and its id cannot be taken.
@@ -60,14 +72,22 @@ export async function startTurn({ ownerId, chatId, message, turnId }: TurnInput)
   const takenAt = Date.now();
   const retryAfter = limiter().take(ownerId, takenAt);
   if (retryAfter > 0) throw new RateLimitedError(retryAfter);
-  // The limit counts replies started: a 409 or a failed claim gives its attempt back.
+  const addressRetryAfter = clientAddress ? addressLimiter().take(clientAddress, takenAt) : 0;
+  if (addressRetryAfter > 0) {
+    limiter().giveBack(ownerId, takenAt);
+    throw new RateLimitedError(addressRetryAfter);
+  }
+  // The limits count replies started: a 409 or a failed claim gives its attempts back.
   let started = false;
   try {
     return await claimTurn(input, ownership, store, () => {
       started = true;
     });
   } finally {
-    if (!started) limiter().giveBack(ownerId, takenAt);
+    if (!started) {
+      limiter().giveBack(ownerId, takenAt);
+      if (clientAddress) addressLimiter().giveBack(clientAddress, takenAt);
+    }
   }
 }
 

@@ -67,6 +67,7 @@ export async function startApp(root: string, options: AppOptions): Promise<Runni
         S2_ACCESS_TOKEN: '',
         ANTHROPIC_API_KEY: '',
         RATE_LIMIT_PER_MINUTE: '100000',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
         LOCAL_ANTHROPIC_TOKENS_PER_SEC: String(options.tokensPerSec),
       },
     },

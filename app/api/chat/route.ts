@@ -1,5 +1,7 @@
 // POST /api/chat: start a turn (202); the reply streams through GET /api/chat/stream.
+
 import { MAX_BODY_BYTES, MAX_MESSAGE_BYTES, turnRequestSchema } from '@/lib/api-schemas';
+import { clientAddress } from '@/lib/client-address';
 import { handle, methodNotAllowed, PayloadTooLargeError } from '@/lib/http-errors';
 import { requireOwner } from '@/lib/owner';
 import { readJson } from '@/lib/read-json';
@@ -19,6 +21,7 @@ export async function POST(request: Request): Promise<Response> {
       chatId: body.id,
       message: body.message,
       turnId: body.turnId ?? crypto.randomUUID(),
+      clientAddress: clientAddress(request.headers),
     });
   });
 }
