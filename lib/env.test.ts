@@ -1,6 +1,6 @@
-// Unit tests for parsing the environment: defaults, empty values and coercion.
-import { describe, expect, it } from 'vitest';
-import { InvalidEnvironmentError, parseEnv } from './env';
+// Unit tests for parsing the environment: defaults, empty values, coercion and the stand-ins' endpoints.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidEnvironmentError, parseEnv, setStandInEnv, withStandIns } from './env';
 
 describe('parseEnv', () => {
   it('fills every default when nothing is set', () => {
@@ -58,5 +58,34 @@ describe('parseEnv', () => {
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseEnv({ [name]: value })).toThrow(InvalidEnvironmentError);
     expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(`${name}: `));
+  });
+});
+
+describe('withStandIns', () => {
+  const endpoints = {
+    S2_ACCOUNT_ENDPOINT: 'http://127.0.0.1:4001',
+    S2_BASIN_ENDPOINT: 'http://127.0.0.1:4001',
+    ANTHROPIC_BASE_URL: 'http://127.0.0.1:4002',
+  };
+  afterEach(() => {
+    delete (globalThis as { __standInEnv?: unknown }).__standInEnv;
+    vi.unstubAllEnvs();
+  });
+
+  it("keeps the stand-ins' endpoints after `next dev` reloaded .env files and dropped them from process.env", () => {
+    for (const name of Object.keys(endpoints)) vi.stubEnv(name, '');
+    setStandInEnv(endpoints);
+    expect(process.env.ANTHROPIC_BASE_URL).toBe(endpoints.ANTHROPIC_BASE_URL);
+    // What a reload leaves: none of the variables set at run time.
+    expect(withStandIns({})).toMatchObject(endpoints);
+  });
+
+  it('lays an endpoint over only while its credential is unset: a real key goes to the real service', () => {
+    for (const name of Object.keys(endpoints)) vi.stubEnv(name, '');
+    setStandInEnv(endpoints);
+    const real = withStandIns({ S2_ACCESS_TOKEN: 's2-token', ANTHROPIC_API_KEY: 'sk-ant-key' });
+    expect(real.S2_ACCOUNT_ENDPOINT).toBeUndefined();
+    expect(real.S2_BASIN_ENDPOINT).toBeUndefined();
+    expect(real.ANTHROPIC_BASE_URL).toBeUndefined();
   });
 });

@@ -71,13 +71,37 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 
-/** The process environment, validated on first use and cached. */
-export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
+type StandInEnv = Partial<Record<'S2_ACCOUNT_ENDPOINT' | 'S2_BASIN_ENDPOINT' | 'ANTHROPIC_BASE_URL', string>>;
+const globalForEnv = globalThis as typeof globalThis & { __standInEnv?: StandInEnv };
+
+/**
+ * Records where the local stand-ins this process started listen. Kept on globalThis, not only in
+ * process.env: `next dev` reloads `.env` files by dropping every variable set at run time, and a
+ * re-evaluated module would then point the SDKs at the cloud with no credentials.
+ */
+export function setStandInEnv(values: StandInEnv): void {
+  globalForEnv.__standInEnv = { ...globalForEnv.__standInEnv, ...values };
+  Object.assign(process.env, values);
+  cached = undefined;
 }
 
-/** Forgets the cached environment; start-up calls it after pointing the SDKs at the local stand-ins. */
-export function resetEnvCache(): void {
-  cached = undefined;
+/** The stand-ins' endpoints, for the services whose credentials are still unset. */
+function standInOverlay(source: Record<string, string | undefined>): StandInEnv {
+  const standIns = globalForEnv.__standInEnv ?? {};
+  const { ANTHROPIC_BASE_URL, ...s2 } = standIns;
+  return {
+    ...(source.S2_ACCESS_TOKEN ? {} : s2),
+    ...(source.ANTHROPIC_API_KEY || ANTHROPIC_BASE_URL === undefined ? {} : { ANTHROPIC_BASE_URL }),
+  };
+}
+
+/** An environment with the endpoints of the stand-ins this process started laid over it, validated. */
+export function withStandIns(source: Record<string, string | undefined>): Env {
+  return parseEnv({ ...source, ...standInOverlay(source) });
+}
+
+/** The process environment (with the local stand-ins' endpoints), validated on first use and cached. */
+export function env(): Env {
+  cached ??= withStandIns(process.env);
+  return cached;
 }

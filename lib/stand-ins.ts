@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Env } from './env';
+import { type Env, setStandInEnv } from './env';
 
 const LISTENING = /^listening on (http:\/\/\S+)$/;
 const START_TIMEOUT_MS = 30_000;
@@ -64,8 +64,7 @@ export async function startMissingStandIns(config: Env): Promise<void> {
   if (!config.S2_ACCESS_TOKEN) {
     tasks.push(
       startStandIn('s2', ['--data', path.join(dataDir, 's2'), '--basin', config.S2_BASIN]).then(({ url }) => {
-        process.env.S2_ACCOUNT_ENDPOINT = url;
-        process.env.S2_BASIN_ENDPOINT = url;
+        setStandInEnv({ S2_ACCOUNT_ENDPOINT: url, S2_BASIN_ENDPOINT: url });
         console.log(
           `S2_ACCESS_TOKEN is unset: using local S2 at ${url} (basin ${config.S2_BASIN}, data in ${dataDir}/s2)`,
         );
@@ -75,7 +74,7 @@ export async function startMissingStandIns(config: Env): Promise<void> {
   if (!config.ANTHROPIC_API_KEY) {
     tasks.push(
       startStandIn('anthropic', []).then(({ url }) => {
-        process.env.ANTHROPIC_BASE_URL = url;
+        setStandInEnv({ ANTHROPIC_BASE_URL: url });
         console.log(
           `ANTHROPIC_API_KEY is unset: using the local model at ${url} (type /demo help in a chat)`,
         );
