@@ -1,5 +1,6 @@
-// Request gate: gives every browser its signed anonymous identity and refuses cross-site writes.
+// Request gate: refuses undecodable URLs and cross-site writes, and gives every browser its signed identity.
 import { type NextRequest, NextResponse } from 'next/server';
+import { jsonError } from './lib/api-error';
 import {
   isCrossSite,
   newOwnerId,
@@ -14,13 +15,10 @@ import { hasMalformedPercentEncoding } from './lib/url-encoding';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function proxy(request: NextRequest): Promise<NextResponse> {
+export async function proxy(request: NextRequest): Promise<Response> {
   // Next.js's router would answer an undecodable dynamic segment with a bare 500 (vercel/next.js#92527).
   if (hasMalformedPercentEncoding(request.nextUrl.pathname)) {
-    return NextResponse.json(
-      { error: { type: 'invalid_request_error', message: 'The URL is not valid percent-encoded UTF-8.' } },
-      { status: 400 },
-    );
+    return jsonError(400, 'invalid_request_error', 'The URL is not valid percent-encoded UTF-8.');
   }
   if (
     WRITE_METHODS.has(request.method) &&
@@ -29,10 +27,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
       requestedHost(request.headers.get('x-forwarded-host'), request.headers.get('host')),
     )
   ) {
-    return NextResponse.json(
-      { error: { type: 'forbidden_error', message: 'Cross-site requests are not allowed.' } },
-      { status: 403 },
-    );
+    return jsonError(403, 'forbidden_error', 'Cross-site requests are not allowed.');
   }
   const secret = sessionSecret();
   if (await verifyOwner(request.cookies.get(OWNER_COOKIE)?.value, secret)) return NextResponse.next();

@@ -21,7 +21,6 @@ export const chats = sqliteTable(
 );
 
 export type Chat = typeof chats.$inferSelect;
-export type NewChat = typeof chats.$inferInsert;
 
 /** Tombstones: a deleted chat's id is never used again, so nobody can re-create it and replay its stream. */
 export const deletedChats = sqliteTable('deleted_chats', {
@@ -33,7 +32,6 @@ export const deletedChats = sqliteTable('deleted_chats', {
 
 export const messageRoles = ['user', 'assistant'] as const;
 export const messageStatuses = ['complete', 'stopped', 'error', 'interrupted'] as const;
-export type MessageRole = (typeof messageRoles)[number];
 export type MessageStatus = (typeof messageStatuses)[number];
 export interface StoredError {
   type: string;
@@ -67,4 +65,3 @@ export const messages = sqliteTable(
 );
 
 export type Message = typeof messages.$inferSelect;
-export type NewMessage = typeof messages.$inferInsert;

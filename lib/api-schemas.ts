@@ -27,7 +27,6 @@ export const turnRequestSchema = z.strictObject({
   message: messageSchema,
   turnId: idSchema.optional(),
 });
-export type TurnRequest = z.infer<typeof turnRequestSchema>;
 
 export const stopRequestSchema = z.strictObject({ id: idSchema });
 

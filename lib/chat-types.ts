@@ -32,8 +32,3 @@ export interface ChatDetail {
   messages: ChatMessage[];
   cursor: number;
 }
-
-/** Body of every JSON error response. */
-export interface ErrorBody {
-  error: ChatError;
-}

@@ -2,31 +2,9 @@
 import { S2Error } from '@s2-dev/streamstore';
 import { ZodError } from 'zod';
 import { ChatNotFoundError, TurnIdReusedError } from '../db/errors';
+import { ApiError, jsonError } from './api-error';
 
-export type ApiErrorType =
-  | 'invalid_request_error'
-  | 'not_found_error'
-  | 'conflict_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'forbidden_error'
-  | 'method_not_allowed'
-  | 'unsupported_media_type'
-  | 'range_not_satisfiable'
-  | 'overloaded_error'
-  | 'api_error';
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: ApiErrorType,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError, type ApiErrorType, jsonError } from './api-error';
 
 export class BadRequestError extends ApiError {
   constructor(message: string) {
@@ -74,24 +52,6 @@ export class RateLimitedError extends ApiError {
       'Retry-After': String(retryAfterSeconds),
     });
   }
-}
-
-export class ForbiddenError extends ApiError {
-  constructor(message: string) {
-    super(403, 'forbidden_error', message);
-  }
-}
-
-export function jsonError(
-  status: number,
-  type: string,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  return Response.json(
-    { error: { type, message } },
-    { status, headers: { 'Cache-Control': 'no-store', ...headers } },
-  );
 }
 
 function describeZodError(error: ZodError): string {

@@ -12,12 +12,6 @@ export function median(samples: readonly number[]): number {
   return percentile(samples, 50);
 }
 
-export function sum(samples: readonly number[]): number {
-  let total = 0;
-  for (const sample of samples) total += sample;
-  return total;
-}
-
 export function round(value: number, digits = 3): number {
   return Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
 }

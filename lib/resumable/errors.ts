@@ -1,4 +1,4 @@
-// Typed errors of the resumable-stream library.
+// Typed errors of lib/resumable.
 
 /** A `createResumableChat` option is out of range; thrown at construction. */
 export class ResumableConfigError extends TypeError {

@@ -1,4 +1,4 @@
-// Public types of the server side of the library (re-exported by server.ts).
+// Public types of the server side of the library (re-exported by index.ts).
 import type { RawMessageStreamEvent, ResumableEvent } from './events';
 import type { GenerationReport } from './generation';
 

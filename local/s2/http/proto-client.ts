@@ -1,4 +1,4 @@
-// Client-side s2.v1 protobuf helpers (tests and the benchmark speak raw protobuf to local S2 with these).
+// Client-side s2.v1 protobuf helpers: the tests speak raw protobuf to local S2 with these.
 import { BinaryReader, BinaryWriter, WireType } from '@protobuf-ts/runtime';
 import type {
   AppendAck,
