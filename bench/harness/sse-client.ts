@@ -146,6 +146,11 @@ export class SseConnection {
     }, timeoutMs);
   }
 
+  /**
+   * Frames split by hand, not with eventsource-parser (which lib/resumable's client uses): the baseline (c)
+   * resumes at a character offset, so this client must know where its last complete frame ended, which
+   * that parser does not expose. The servers measured here send only `\n` line ends.
+   */
   private feed(chunk: string, at: number): void {
     this.buffer += chunk;
     let boundary = this.buffer.indexOf('\n\n');
