@@ -1,6 +1,7 @@
 // The upstream every baseline shares: the Anthropic SDK streaming from local/anthropic, stamped per event.
 import Anthropic from '@anthropic-ai/sdk';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import { z } from 'zod';
 import { wallNow } from '../harness/clock';
 
 export type UpstreamPace = 'fast' | 'paced';
@@ -15,20 +16,16 @@ export interface TurnSpec {
   pace: UpstreamPace;
 }
 
+const turnSpecSchema = z.strictObject({
+  id: z.string(),
+  chat: z.string().optional(),
+  messages: z.array(z.string()),
+  maxTokens: z.number(),
+  pace: z.enum(['fast', 'paced']),
+});
+
 export function parseTurnSpec(value: unknown): TurnSpec {
-  const spec = value as Partial<TurnSpec> | null;
-  if (
-    !spec ||
-    typeof spec.id !== 'string' ||
-    (spec.chat !== undefined && typeof spec.chat !== 'string') ||
-    !Array.isArray(spec.messages) ||
-    !spec.messages.every((message) => typeof message === 'string') ||
-    typeof spec.maxTokens !== 'number' ||
-    (spec.pace !== 'fast' && spec.pace !== 'paced')
-  ) {
-    throw new TypeError('a turn needs id, messages[], maxTokens and pace');
-  }
-  return spec as TurnSpec;
+  return turnSpecSchema.parse(value);
 }
 
 /** Moments in a turn's start, for the time-to-first-event breakdown (wall clock, ms). */
