@@ -1,8 +1,9 @@
 'use client';
-// One chat: its header, the conversation (or the empty state), notices and the composer.
+// One chat: its header, the conversation (or the empty state), notices and the composer; in ChatShell.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatDetail } from '../lib/chat-types';
 import { ChatHeader } from './chat-header';
+import { useChatShell } from './chat-shell';
 import { Composer } from './composer';
 import type { IndicatorState } from './connection-indicator';
 import { EmptyState } from './empty-state';
@@ -15,24 +16,16 @@ import { useSendTurn } from './use-send-turn';
 
 interface ChatViewProps {
   chatId: string;
+  /** The chat as stored, or null for a chat that has no message yet (it is created by its first send). */
   initialDetail: ChatDetail | null;
-  title: string;
+  /** Replies come from the bundled local model (no Anthropic API key configured). */
   localModel: boolean;
-  sidebarOpen: boolean;
-  onOpenSidebar: () => void;
-  /** Something that changes the chat list happened (a chat was created, a reply ended). */
-  onChatsChanged: () => void;
 }
 
-export function ChatView({
-  chatId,
-  initialDetail,
-  title,
-  localModel,
-  sidebarOpen,
-  onOpenSidebar,
-  onChatsChanged,
-}: ChatViewProps) {
+export function ChatView({ chatId, initialDetail, localModel }: ChatViewProps) {
+  const { chats, refreshChats: onChatsChanged, sidebarOpen, openSidebar } = useChatShell();
+  const stored = chats.find((chat) => chat.id === chatId)?.title ?? initialDetail?.chat.title ?? 'New chat';
+  const title = stored.trim() === '' ? 'Untitled chat' : stored;
   const { messages, running, connection, banner, dispatch } = useChatSession(chatId, initialDetail);
   const online = useOnline();
   const { send, stop } = useSendTurn(chatId, dispatch, onChatsChanged);
@@ -73,7 +66,7 @@ export function ChatView({
         connection={indicator}
         localModel={localModel}
         sidebarOpen={sidebarOpen}
-        onOpenSidebar={onOpenSidebar}
+        onOpenSidebar={openSidebar}
       />
       {messages.length === 0 ? (
         <EmptyState onPick={(command) => void sendAndFollow(command)} disabled={running} />

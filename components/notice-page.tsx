@@ -12,7 +12,7 @@ interface NoticePageProps {
 
 export function NoticePage({ title, message, children }: NoticePageProps) {
   return (
-    <main className="flex h-dvh items-center justify-center bg-white px-4 text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
+    <main className="flex h-dvh flex-1 items-center justify-center bg-white px-4 text-stone-900 antialiased dark:bg-stone-950 dark:text-stone-100">
       <div className="w-full max-w-md text-center">
         <div className="mx-auto mb-5 flex size-11 items-center justify-center rounded-2xl bg-orange-50 text-orange-600 ring-1 ring-orange-100 dark:bg-orange-950/40 dark:text-orange-400 dark:ring-orange-900/50">
           <SparkIcon className="size-5" />

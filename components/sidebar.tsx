@@ -7,7 +7,8 @@ import { CloseIcon, PlusIcon } from './icons';
 
 interface SidebarProps {
   chats: ChatSummary[];
-  currentChatId: string;
+  /** Null on a chat page that is not a chat (a chat that was not found). */
+  currentChatId: string | null;
   open: boolean;
   onClose: () => void;
   onNewChat: () => void;

@@ -1,6 +1,6 @@
 'use client';
-// The sidebar's chats, newest first: seeded by the server render, refreshed after sends and when the tab
-// comes back into view (other tabs may have created or deleted chats), trimmed on delete.
+// The sidebar's chats, newest first: seeded by the chat layout's server render, refreshed after sends and when
+// the tab comes back into view (other tabs may have created or deleted chats), trimmed on delete.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatSummary } from '../lib/chat-types';
 import { deleteChat, fetchChats } from './chat-api';
@@ -18,7 +18,7 @@ export function useChatList(initial: ChatSummary[]): ChatList {
   /** Chats this tab deleted: a list read before the delete committed must not bring them back. */
   const removed = useRef(new Set<string>());
 
-  // A navigation re-renders the page on the server with a fresh list; prefer it over ours.
+  // A new server render of the layout (a refresh) brings a fresh list; prefer it over ours.
   useEffect(() => setChats(initial), [initial]);
   useEffect(() => () => latest.current?.abort(), []);
 

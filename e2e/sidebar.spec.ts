@@ -1,4 +1,4 @@
-// End-to-end chat list: deletes that race a list refresh or a navigation, and the phone drawer's focus.
+// End-to-end chat list: kept across chats, deletes that race a refresh or a navigation, the drawer's focus.
 import { expect, type Page, test } from '@playwright/test';
 import { startChat, waitForReply } from './api-support';
 import { lastAssistant, openNewChat, send } from './support';
@@ -83,6 +83,21 @@ test('deleting the open chat, then opening another before the delete finishes, s
   expect(await leftForStart).toBe(false);
   await expect(page).toHaveURL(new RegExp(`/chat/${other}$`));
   await expect(page.getByTestId('composer')).toBeEditable();
+});
+
+test('moving from chat to chat keeps the chat list as it is, rather than rendering it again', async ({
+  page,
+}) => {
+  const [first, second] = await twoChats(page);
+  await page.goto(`/chat/${first}`);
+  await expect(lastAssistant(page)).toHaveAttribute('data-status', 'complete');
+  // A mark React knows nothing about: it survives only if the list's element is the same one.
+  await page.locator('#chat-sidebar').evaluate((sidebar) => sidebar.setAttribute('data-kept', 'yes'));
+  await item(page, second).getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`/chat/${second}$`));
+  await expect(lastAssistant(page)).toHaveAttribute('data-status', 'complete');
+  await expect(page.locator('#chat-sidebar')).toHaveAttribute('data-kept', 'yes');
+  await expect(item(page, second).getByRole('link')).toHaveAttribute('aria-current', 'page');
 });
 
 test.describe('on a phone', () => {

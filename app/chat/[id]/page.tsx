@@ -1,11 +1,11 @@
-// A chat: history rendered on the server, then followed live in the browser.
+// A chat: history rendered on the server, then followed live in the browser, beside the chat list.
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { ChatApp } from '@/components/chat-app';
+import { ChatView } from '@/components/chat-view';
 import { usesLocalModel } from '@/lib/anthropic';
 import { idSchema } from '@/lib/api-schemas';
 import { currentOwner } from '@/lib/owner';
-import { chatDetail, chatTitle, isUnavailableChat, listChats } from '@/lib/turns';
+import { chatDetail, chatTitle, isUnavailableChat } from '@/lib/turns';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -32,6 +32,6 @@ export default async function ChatPage({ params }: Props) {
   // Another browser's chat, or a deleted one, does not exist for this one.
   if (ownerId === null ? false : isUnavailableChat(ownerId, chatId)) notFound();
   const detail = ownerId ? ((await chatDetail(ownerId, chatId)) ?? null) : null;
-  const chats = ownerId ? listChats(ownerId) : [];
-  return <ChatApp chatId={chatId} initialDetail={detail} chats={chats} localModel={usesLocalModel()} />;
+  // Inside the chat list of app/chat/layout.tsx; a new chat id gets a new view.
+  return <ChatView key={chatId} chatId={chatId} initialDetail={detail} localModel={usesLocalModel()} />;
 }
