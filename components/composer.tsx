@@ -26,13 +26,13 @@ export function Composer({ running, onSend, onStop }: ComposerProps) {
     element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
   }, [draft]);
 
-  // Hand the keyboard back once a reply ends (and on first load with a real keyboard, not a touch screen),
-  // unless the reader is busy elsewhere on the page.
-  const mounted = useRef(false);
+  // Hand the keyboard back once a reply ends (and on load with a real keyboard, not a touch screen, where
+  // focus would pop the keyboard up), unless the reader is busy elsewhere on the page.
+  const wasRunning = useRef(running);
   useEffect(() => {
-    const firstRun = !mounted.current;
-    mounted.current = true;
-    if (running || (firstRun && !window.matchMedia('(pointer: fine)').matches)) return;
+    const replyEnded = wasRunning.current && !running;
+    wasRunning.current = running;
+    if (running || (!replyEnded && !window.matchMedia('(pointer: fine)').matches)) return;
     const active = document.activeElement;
     if (active === null || active === document.body) textarea.current?.focus();
   }, [running]);

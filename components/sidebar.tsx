@@ -1,6 +1,6 @@
 'use client';
 // The list of chats, newest first, with "New chat"; a drawer on narrow screens, a column on wide ones.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { ChatSummary } from '../lib/chat-types';
 import { ChatListItem } from './chat-list-item';
 import { CloseIcon, PlusIcon } from './icons';
@@ -19,8 +19,7 @@ export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDele
   const [deletingId, setDeletingId] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useEffectEvent(() => onClose());
 
   // As a drawer (narrow screens), it takes the keyboard while open: focus moves in, and Esc closes it rather
   // than stopping a running reply (this listener runs first, in the capture phase, and claims the key).
@@ -41,7 +40,7 @@ export function Sidebar({ chats, currentChatId, open, onClose, onNewChat, onDele
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
       event.preventDefault();
-      close.current();
+      close();
     };
     window.addEventListener('keydown', onKeyDown, true);
     return () => {

@@ -1,6 +1,6 @@
 'use client';
 // Holds one chat's view state: history, the live subscription folded into it, and history re-reads.
-import { type Dispatch, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { type Dispatch, useEffect, useEffectEvent, useMemo, useReducer, useState } from 'react';
 import type { ChatDetail } from '../lib/chat-types';
 import { type ConnectionState, SubscribeHttpError } from '../lib/resumable/client';
 import { ApiError, fetchChat, fetchChats, NetworkError } from './chat-api';
@@ -48,13 +48,14 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
     return () => controller.abort();
   }, [chatId, epoch, from]);
 
-  // A tab that sent into a chat it does not follow yet learns where to follow from only by reading it.
-  const discovering = useRef(false);
-  discovering.current = state.subscription === null && isTurnRunning(state);
-  // A page with no chat reads it in case it is a stale copy; most such pages are new chats, which the list
+  // Judged from the state when a read starts or fails, not when its effect began. A tab that sent into a chat
+  // it does not follow yet learns where to follow from only by reading it (`discovering`). A page with no
+  // chat reads it in case it is a stale copy (`probing`); most such pages are new chats, which the list
   // answers without a 404 in the browser's console.
-  const probing = useRef(false);
-  probing.current = state.subscription === null && !isTurnRunning(state);
+  const readPurpose = useEffectEvent(() => ({
+    discovering: state.subscription === null && isTurnRunning(state),
+    probing: state.subscription === null && !isTurnRunning(state),
+  }));
 
   const { refetchSeq } = state;
   useEffect(() => {
@@ -62,7 +63,7 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
     // A newer request supersedes an older one still in flight: the latest read wins.
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
-    const read = probing.current
+    const read = readPurpose().probing
       ? fetchChats(controller.signal).then((chats) =>
           chats.some((chat) => chat.id === chatId) ? fetchChat(chatId, controller.signal) : undefined,
         )
@@ -74,7 +75,8 @@ export function useChatSession(chatId: string, initialDetail: ChatDetail | null)
       (error: unknown) => {
         // A failed re-read is not fatal: the live view stays right; the next turn's end reads again. A 404
         // is a chat with nothing sent yet. Only a tab waiting to discover its own turn's stream must retry.
-        if (controller.signal.aborted || !(error instanceof NetworkError) || !discovering.current) return;
+        if (controller.signal.aborted || !(error instanceof NetworkError) || !readPurpose().discovering)
+          return;
         retry = setTimeout(() => dispatch({ type: 'refetch', reconcile: false }), RECONCILE_DELAY_MS);
       },
     );
