@@ -68,6 +68,7 @@ test('after a reply has finished, a reload shows history only and streams nothin
   page.on('response', (response) => {
     if (response.url().includes('/api/chat/stream')) replays.push(response.status());
   });
+  const subscribed = page.waitForResponse((response) => response.url().includes('/api/chat/stream'));
   const reloaded = await page.reload();
   // Server-rendered history: the page's HTML already marks the reply complete, before any subscription
   // could deliver events.
@@ -75,6 +76,9 @@ test('after a reply has finished, a reload shows history only and streams nothin
     /<article(?=[^>]*data-testid="message-assistant")(?=[^>]*data-status="complete")/,
   );
   await expect(lastAssistant(page)).toHaveAttribute('data-status', 'complete');
+  // A negative check: events replayed by mistake would render within milliseconds of the subscription's
+  // answer; a window well beyond that shows none came.
+  await subscribed;
   await page.waitForTimeout(1_500);
   await expect(assistantMessages(page)).toHaveCount(1);
   await expect(page.getByTestId('message-user')).toHaveCount(1);
