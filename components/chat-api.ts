@@ -86,7 +86,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, type, message);
 }
 
-function fallbackMessage(status: number): string {
+/** What to tell the reader about a failed request with `status` when the server did not say. */
+export function fallbackMessage(status: number): string {
   if (status === 404) return 'This chat could not be found.';
   if (status === 409) return 'A reply is already in progress.';
   if (status === 413) return 'That message is too long.';

@@ -1,11 +1,9 @@
 'use client';
 // Sends a message as a new turn and stops the running one; the reply itself arrives on the live stream.
 import { type Dispatch, useCallback, useRef } from 'react';
-import { ApiError, NetworkError, postTurn, stopTurn } from './chat-api';
+import { ApiError, fallbackMessage, NetworkError, postTurn, stopTurn } from './chat-api';
 import { newId } from './new-id';
 import type { SessionAction } from './session-state';
-
-export const BUSY_MESSAGE = 'A reply is already in progress.';
 
 /** Pauses between retries of a send that got no answer; the same turn id makes a retry join, not duplicate. */
 const RETRY_DELAYS_MS = [400, 1200];
@@ -52,7 +50,7 @@ export function useSendTurn(
       } catch (error) {
         stopWanted.current = false;
         const busy = error instanceof ApiError && error.status === 409;
-        const message = busy ? BUSY_MESSAGE : failureMessage(error);
+        const message = busy ? fallbackMessage(409) : failureMessage(error);
         dispatch({ type: 'send-rejected', turnId, banner: { kind: busy ? 'busy' : 'error', message } });
         return false;
       } finally {

@@ -116,9 +116,7 @@ async function claimTurn(
           // A turn whose reply history lacks (a takeover ended it, or its server died after the end) is stored
           // from S2 before this turn's message, so history keeps the order and the model sees that reply.
           // (One SQLite read when nothing is pending.) A failed read of S2 does not hold this turn up.
-          await settleUnfinishedTurns(store, chatId).catch((error: unknown) =>
-            console.warn('settling unfinished turns failed; they stay unfinished for now', error),
-          );
+          await settleWhenReachable(store, chatId);
           // Checked again in the transaction: a chat deleted since the check above is not re-created (404).
           store.appendUserMessage({
             ownerId,
@@ -224,16 +222,21 @@ export function listChats(ownerId: string): ChatSummary[] {
   return history().listChats(ownerId).map(toSummary);
 }
 
+/** Settles the chat's unfinished turns from S2; when S2 cannot be read, they stay for a later read to settle. */
+async function settleWhenReachable(store: History, chatId: string): Promise<void> {
+  try {
+    await settleUnfinishedTurns(store, chatId);
+  } catch (error) {
+    console.warn('settling unfinished turns failed; they stay unfinished for now', error);
+  }
+}
+
 /** A chat with its finished messages and the cursor a live subscription starts from. */
 export async function chatDetail(ownerId: string, chatId: string): Promise<ChatDetail | undefined> {
   const store = history();
   if (!store.getChat(ownerId, chatId)) return undefined;
-  try {
-    await settleUnfinishedTurns(store, chatId);
-  } catch (error) {
-    // S2 unreachable: history is still worth showing; unfinished turns are settled on a later read.
-    console.warn('settling unfinished turns failed; they stay unfinished for now', error);
-  }
+  // S2 unreachable: history is still worth showing.
+  await settleWhenReachable(store, chatId);
   const found = store.getChatWithMessages(ownerId, chatId);
   if (!found) return undefined;
   return {
