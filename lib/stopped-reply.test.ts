@@ -1,6 +1,7 @@
 // A stopped reply is stored as readers saw it: from S2, without the events still in the writer's batch.
 import { describe, expect, it, vi } from 'vitest';
 import { handle } from './http-errors';
+import type { ModelReply } from './model-stream';
 import { registerServiceFixture } from './service-test-support';
 
 /** `after` from next/server needs a request scope; here it collects the background work to await. */
@@ -10,6 +11,20 @@ vi.mock('next/server', () => ({
     background.add(task);
   },
 }));
+
+/** The replies the service asked of the model, to see what the SDK has received of them. */
+const replies = vi.hoisted(() => [] as ModelReply[]);
+vi.mock('./model-stream', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./model-stream')>();
+  return {
+    ...actual,
+    streamReply: (...args: Parameters<typeof actual.streamReply>) => {
+      const reply = actual.streamReply(...args);
+      replies.push(reply);
+      return reply;
+    },
+  };
+});
 
 const service = registerServiceFixture({
   // After the first event, which goes out at once, events wait in the batch for a minute: the first
@@ -35,9 +50,8 @@ describe('a stopped reply in history', () => {
       const report = await service.configured.chat.readGeneration(stream, 0);
       expect(report.events.length).toBeGreaterThan(0);
     });
-    // Time for the model's first words to reach the SDK (sent at once), well before the first heartbeat
-    // (1.7 s) would append them: too little time only leaves nothing to tell apart, never a false failure.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The model's first words reach the SDK at once, well before the first heartbeat (1.7 s) would append them.
+    await vi.waitFor(() => expect(textOf(replies[0]?.content() ?? [])).not.toBe(''));
     // Stopped from another instance: its fence cuts the writer off, whose batch is never appended. (A stop
     // on the writer's own instance sends the batch first.)
     const otherInstance = s2.chat({ mode: 'session' });

@@ -1,8 +1,9 @@
 // Integration tests for the writer: events, errors, heartbeats and losing S2, on a local S2.
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { S2Error, S2Stream } from '@s2-dev/streamstore';
+import { S2, S2Error, S2Stream } from '@s2-dev/streamstore';
 import { describe, expect, it, vi } from 'vitest';
 import { startLocalS2 } from '../../local/s2/http/server';
+import { localS2ClientConfig } from '../../local/s2/http/test-support';
 import { decodeRecord, parseToken } from './protocol';
 import { createResumableChat } from './server';
 import {
@@ -234,14 +235,18 @@ describe('the writer', () => {
       const events = messageEvents(['stored', 'lost']);
       const ends: GenerationEnd[] = [];
       const persisted: Promise<unknown>[] = [];
-      await chat.makeResumable(uniqueStream(), source, {
+      const name = uniqueStream();
+      await chat.makeResumable(name, source, {
         delivery: 'replay',
         waitUntil: (p) => void persisted.push(p),
         onFinish: (end) => void ends.push(end),
       });
       for (const event of events.slice(0, 3)) source.push(event);
       await vi.waitFor(() => expect(server.stats().sessions).toBeGreaterThan(0));
-      await sleep(100);
+      // The first events are stored (after the fence and the start) before S2 goes away.
+      const stream = new S2(localS2ClientConfig(server.url)).basin('rc-outage').stream(name);
+      await vi.waitFor(async () => expect((await stream.checkTail()).tail.seqNum).toBe(5));
+      await stream.close();
       await server.close();
       for (const event of events.slice(3)) source.push(event);
       source.end();

@@ -12,7 +12,6 @@ import {
   readAll,
   registerS2Fixture,
   SseReader,
-  sleep,
   uniqueStream,
 } from './test-support';
 import type { GenerationStart, ResumableMode } from './types';
@@ -227,10 +226,15 @@ describe('replay', () => {
     const chat = s2.chat({ mode: 'single-use', batchSize: 3, lingerDuration: 5 });
     const name = uniqueStream();
     const events = messageEvents(Array.from({ length: 20 }, (_, i) => `w${i} `));
-    const live = await chat.makeResumable(name, paced(events, 2));
-    await sleep(10);
+    const source = controlledSource();
+    const live = new SseReader(await chat.makeResumable(name, source));
+    for (const event of events.slice(0, 5)) source.push(event);
+    // The readers join mid-generation: after the live response has shown its first events, before the rest.
+    await live.until((r) => r.frames.length === 5);
     const readers = await Promise.all([0, 1, 2].map(() => chat.replay(name)));
-    const results = await Promise.all([live, ...readers].map((response) => readAll(response)));
+    for (const event of events.slice(5)) source.push(event);
+    source.end();
+    const results = await Promise.all([live.all(), ...readers.map((response) => readAll(response))]);
     for (const frames of results) expect(eventsOf(frames)).toEqual(events);
   });
 

@@ -13,7 +13,7 @@ import {
   messageEvents,
   readAll,
   registerS2Fixture,
-  sleep,
+  SseReader,
   spySubmits,
   startControlledTurn,
   uniqueStream,
@@ -67,13 +67,16 @@ describe('a batch the append session sends again after it landed', () => {
     const name = uniqueStream();
     const resent = resendOnce(carriesEvent('content_block_start'));
     const { source, ends, persisted } = await startControlledTurn(chat, name);
+    // One batch at a time: a reader on the writer's instance is shown an event once its batch is acknowledged.
+    const reader = new SseReader(await chat.replay(name));
     const events = messageEvents(['a', 'b', 'c']);
-    for (const event of events) {
+    for (const [index, event] of events.entries()) {
       source.push(event);
-      await sleep(10);
+      await reader.until((r) => r.frames.length === index + 1);
     }
     source.end();
     await Promise.all(persisted);
+    expect(eventsOf(await reader.all())).toEqual(events);
     expect(resent).toHaveLength(1);
     expect(ends).toMatchObject([{ reason: 'complete', fromSeqNum: 0 }]);
     expect(source.wasReturned()).toBe(false);

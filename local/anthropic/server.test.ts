@@ -1,5 +1,6 @@
 // The local model over HTTP, driven by the real @anthropic-ai/sdk: streams, final messages, errors, lifecycle.
 import Anthropic from '@anthropic-ai/sdk';
+import type { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
 import type {
   Message,
   MessageCreateParamsBase,
@@ -184,15 +185,58 @@ describe('local Anthropic server, as fast as possible', () => {
 });
 
 describe('local Anthropic server, paced', () => {
+  /**
+   * The server paces a reply with setTimeout against performance.now(): both run on a fake clock here, which
+   * only the test moves, each time to the server's next timer; a text arrives while the clock still reads
+   * the time the server let it go at.
+   */
+  function fakePacingClock(): void {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.spyOn(performance, 'now').mockImplementation(() => Date.now());
+  }
+
+  function restoreRealClock(): void {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  }
+
+  /** The texts of `stream` as they arrive, each at its time on the clock since now; `until` waits for one. */
+  function recordTexts(stream: MessageStream) {
+    const started = Date.now();
+    const texts: Array<{ at: number; snapshot: string }> = [];
+    stream.on('text', (_delta, snapshot) => {
+      texts.push({ at: Date.now() - started, snapshot });
+    });
+    const until = (holds: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!holds()) return;
+          stream.off('text', check);
+          resolve();
+        };
+        stream.on('text', check);
+        check();
+      });
+    return { texts, until };
+  }
+
   it('spaces deltas at the configured token rate', async () => {
     const server = await startLocalAnthropic({ tokensPerSec: 40 });
     try {
-      const started = performance.now();
-      await clientFor(server).messages.stream(ask('Pace check', 12)).finalMessage();
-      const elapsed = performance.now() - started;
-      // 12 deltas at 25 ms each; timers never fire early, so only a lower bound is asserted.
-      expect(elapsed).toBeGreaterThanOrEqual(12 * 25 * 0.9);
+      fakePacingClock();
+      const stream = clientFor(server).messages.stream(ask('Pace check', 12));
+      const { texts, until } = recordTexts(stream);
+      // The opening events go out at once, in the same turn as the server starts timing the first delta.
+      await new Promise((resolve) => stream.once('streamEvent', resolve));
+      for (let count = 1; count <= 12; count++) {
+        await vi.advanceTimersToNextTimerAsync();
+        await until(() => texts.length >= count);
+      }
+      await stream.finalMessage();
+      // 40 tokens/s: one delta every 25 ms.
+      expect(texts.map((text) => text.at)).toEqual(Array.from({ length: 12 }, (_, i) => 25 * (i + 1)));
     } finally {
+      restoreRealClock();
       await server.close();
     }
   });
@@ -200,18 +244,20 @@ describe('local Anthropic server, paced', () => {
   it('pauses /demo stall mid-reply for the configured stall', async () => {
     const server = await startLocalAnthropic({ tokensPerSec: 0, stallMs: 500 });
     try {
+      fakePacingClock();
       const stream = clientFor(server).messages.stream(ask('/demo stall'));
-      const arrivals: { at: number; text: string }[] = [];
-      stream.on('text', (_delta, snapshot) => {
-        arrivals.push({ at: performance.now(), text: snapshot });
-      });
+      const { texts, until } = recordTexts(stream);
+      // Everything before the stall goes out at once.
+      await until(() => /what to say next\.$/.test(texts.at(-1)?.snapshot ?? ''));
+      await vi.advanceTimersToNextTimerAsync();
       await stream.finalMessage();
-      const gaps = arrivals.slice(1).map((arrival, i) => ({ gap: arrival.at - (arrivals[i]?.at ?? 0), i }));
-      const longest = gaps.reduce((best, next) => (next.gap > best.gap ? next : best));
-      // Generous: a late delivery of the text before the pause can shorten the gap seen by the client.
-      expect(longest.gap).toBeGreaterThanOrEqual(300);
-      expect(arrivals[longest.i]?.text).toMatch(/what to say next\.$/);
+      const before = texts.filter((text) => text.at === 0);
+      const after = texts.filter((text) => text.at === 500);
+      expect(before.at(-1)?.snapshot).toMatch(/what to say next\.$/);
+      expect(after.length).toBeGreaterThan(0);
+      expect(before.length + after.length).toBe(texts.length);
     } finally {
+      restoreRealClock();
       await server.close();
     }
   });

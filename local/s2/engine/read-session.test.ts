@@ -49,6 +49,7 @@ beforeEach(() => {
   kit.engine.createStream(B, 's');
 });
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   kit.dispose();
 });
@@ -130,13 +131,20 @@ describe('bounds', () => {
   });
 
   it('spends the wait budget only while idle and ends when it runs out', async () => {
-    const session = open({ seq_num: 0, wait: 1 });
-    const started = Date.now();
-    const done = collect(session);
-    setTimeout(() => appendText('kept alive'), 300);
-    const events = await done;
-    expect(summary(events)).toEqual(['caught_up', 'batch:kept alive']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1200);
+    // The idle budget is all timers and Date.now(): fake both and step the clock by hand.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let ended = false;
+    const done = collect(open({ seq_num: 0, wait: 1 })).finally(() => {
+      ended = true;
+    });
+    await vi.advanceTimersByTimeAsync(300);
+    appendText('kept alive');
+    // The batch restarts the budget: a whole second from now, not from the start.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(ended).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ended).toBe(true);
+    expect(summary(await done)).toEqual(['caught_up', 'batch:kept alive']);
   });
 });
 

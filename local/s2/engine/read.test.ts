@@ -1,6 +1,6 @@
 // Unary reads: start resolution, limits, until, 416 rules, trimmed records, long-poll, create on read.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bodies, openTestEngine, rec, s2Error, seqNums, type TestEngine, trim } from './test-support';
 import type { ReadQuery } from './types';
 
@@ -18,7 +18,10 @@ beforeEach(() => {
   // records 0..4 at t0, t0+10, ..., t0+40 (in the past, so not capped to arrival time)
   for (let i = 0; i < 5; i++) kit.engine.append(B, 's', { records: [rec(`r${i}`, [], t0 + 10 * i)] });
 });
-afterEach(() => kit.dispose());
+afterEach(() => {
+  vi.useRealTimers();
+  kit.dispose();
+});
 
 describe('start position', () => {
   it('reads from a seq num to the tail, without a tail for historical records', async () => {
@@ -104,11 +107,20 @@ describe('trimmed records', () => {
 });
 
 describe('long poll', () => {
-  it('returns an empty batch when the wait expires', async () => {
-    const started = Date.now();
-    expect(await read({ seq_num: 0, wait: 1 }, 'empty')).toEqual({ records: [] });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(await read({ seq_num: 999, clamp: true, wait: 1 }, 'empty')).toEqual({ records: [] });
+  it('returns an empty batch when the wait expires, not before', async () => {
+    // The long poll's deadline is all timers and Date.now(): fake both and step the clock by hand.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    for (const query of [{ seq_num: 0 }, { seq_num: 999, clamp: true }]) {
+      let settled = false;
+      const pending = read({ ...query, wait: 1 }, 'empty').finally(() => {
+        settled = true;
+      });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      expect(await pending).toEqual({ records: [] });
+    }
   });
 
   it('returns the next append with its tail as soon as it lands', async () => {

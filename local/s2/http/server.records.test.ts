@@ -8,7 +8,7 @@ import {
   type ReadSession,
   SeqNumMismatchError,
 } from '@s2-dev/streamstore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalS2Fixture, startLocalS2Fixture } from './test-support';
 
 let fx: LocalS2Fixture;
@@ -112,8 +112,10 @@ describe('unary append and read', () => {
   it('delivers a record appended during a long-poll', async () => {
     const stream = fx.stream('long-poll-hit');
     await stream.append(AppendInput.create([text('zero')]));
+    const parkedBefore = fx.server.stats().sessions;
     const read = stream.read({ start: { from: { seqNum: 1 } }, stop: { waitSecs: 10 } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The server counts a long poll while it waits (a read with records at once ends in the same turn).
+    await vi.waitFor(() => expect(fx.server.stats().sessions).toBe(parkedBefore + 1));
     await stream.append(AppendInput.create([text('one')]));
     expect((await read).records.map((record) => record.body)).toEqual(['one']);
   });
