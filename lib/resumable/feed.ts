@@ -1,6 +1,7 @@
 // A reader's records from a cursor on: from the stream's hub in this process when it can, else its own S2 session.
 import type { ReadRecord, S2Stream } from '@s2-dev/streamstore';
-import type { HubListener, HubReader, HubRegistry, StreamHub } from './hub';
+import type { HubListener, HubReader, StreamHub } from './hub';
+import type { HubRegistry } from './hub-registry';
 import { decodeRecord, type ProtocolRecord } from './protocol';
 import type { StreamState } from './state';
 

@@ -1,8 +1,8 @@
 // One in-process hub per stream: the records every reader here needs, fed by a local writer or one S2 session.
-import type { ReadRecord, ReadSession, S2Stream } from '@s2-dev/streamstore';
+import type { S2Stream } from '@s2-dev/streamstore';
 import type { AckedBatch } from './batcher';
-import { ReadSessionEndedError } from './errors';
-import { decodeRecord, type ProtocolRecord, placed } from './protocol';
+import { HubSession } from './hub-session';
+import { type ProtocolRecord, placed } from './protocol';
 import { type StreamState, stateAfter } from './state';
 
 /** What a hub tells a reader that found nothing to take. */
@@ -58,13 +58,6 @@ const COMPACT_AFTER = 1024;
 /** Records, or why there are none: the reader left the hub, or must read S2 itself. `undefined`: none yet. */
 type TakeResult = ProtocolRecord[] | 'detached' | 'closed' | undefined;
 
-interface SharedSession {
-  cancelled: boolean;
-  /** The SDK's session: it knows whether it has delivered everything up to the tail S2 last reported. */
-  records?: ReadSession<'string'>;
-  reader?: ReadableStreamDefaultReader<ReadRecord<'string'>>;
-}
-
 const defer: (task: () => void) => void =
   typeof setImmediate === 'function' ? (task) => void setImmediate(task) : queueMicrotask;
 
@@ -90,7 +83,7 @@ export class StreamHub {
   private local: LocalGeneration | undefined;
   /** Writer batches that arrived ahead of the buffer while the session catches up to the claim. */
   private readonly parked = new Map<number, ProtocolRecord[]>();
-  private session: SharedSession | undefined;
+  private session: HubSession | undefined;
   private stream: S2Stream | undefined;
   private disposed = false;
 
@@ -120,10 +113,8 @@ export class StreamHub {
    * writer feeds it, or nobody waits), still catching up, or anchored past 0 where no reader knew the state.
    */
   followedState(): StreamState | undefined {
-    const records = this.session?.records;
-    if (this.disposed || !records?.isCaughtUp()) return undefined;
-    // Delivered by the SDK, but not yet taken by the hub's read loop.
-    if (records.nextReadPosition()?.seqNum !== this.next) return undefined;
+    // Not caught up, or delivered by the SDK but not yet taken by the hub: the hub cannot tell.
+    if (this.disposed || !this.session?.caughtUpAt(this.next)) return undefined;
     if (this.last?.seqNum === this.next - 1) return stateAfter(this.last);
     if (this.known?.tail === this.next) return this.known;
     return this.next === 0 ? { kind: 'idle', tail: 0 } : undefined;
@@ -309,40 +300,21 @@ export class StreamHub {
   private ensureSession(): void {
     if (this.session || this.disposed || this.deps.shutdown.aborted || this.readers.size === 0) return;
     if (this.local && this.next >= this.local.claimStart) return;
-    const session: SharedSession = { cancelled: false };
-    this.session = session;
     this.stream ??= this.deps.open();
-    void this.follow(this.stream, session, this.next);
-  }
-
-  private async follow(stream: S2Stream, session: SharedSession, from: number): Promise<void> {
-    try {
-      const records = await stream.readSession({ start: { from: { seqNum: from } } });
-      session.records = records;
-      session.reader = records.getReader();
-      if (session.cancelled) return;
-      for (;;) {
-        const { done, value } = await session.reader.read();
-        if (session.cancelled) return;
-        if (done) throw new ReadSessionEndedError();
-        this.accept([decodeRecord(value)], 'session');
-      }
-    } catch (err) {
-      if (session.cancelled) return;
-      // Waiting readers fail (their clients resume); the next read starts a new session from `next`.
-      this.session = undefined;
-      this.fail(err);
-    } finally {
-      void session.reader?.cancel().catch(() => undefined);
-    }
+    const session = new HubSession(this.stream, this.next, {
+      record: (record) => this.accept([record], 'session'),
+      failed: (err) => {
+        // Waiting readers fail (their clients resume); the next read starts a new session from `next`.
+        if (this.session === session) this.session = undefined;
+        this.fail(err);
+      },
+    });
+    this.session = session;
   }
 
   private stopSession(): void {
-    const session = this.session;
-    if (!session) return;
-    session.cancelled = true;
+    this.session?.cancel();
     this.session = undefined;
-    void session.reader?.cancel().catch(() => undefined);
   }
 
   private maybeIdle(): void {
@@ -355,27 +327,5 @@ export class StreamHub {
     const stream = this.stream;
     this.stream = undefined;
     if (stream) this.deps.release(stream);
-  }
-}
-
-/** The hubs of one `createResumableChat` instance, by stream name; a hub leaves once nothing uses it. */
-export class HubRegistry {
-  private readonly hubs = new Map<string, StreamHub>();
-
-  constructor(private readonly deps: (streamName: string) => HubDeps) {}
-
-  find(streamName: string): StreamHub | undefined {
-    return this.hubs.get(streamName);
-  }
-
-  open(streamName: string): StreamHub {
-    let hub = this.hubs.get(streamName);
-    if (!hub) {
-      hub = new StreamHub(this.deps(streamName), (idle) => {
-        if (this.hubs.get(streamName) === idle) this.hubs.delete(streamName);
-      });
-      this.hubs.set(streamName, hub);
-    }
-    return hub;
   }
 }

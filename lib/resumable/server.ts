@@ -15,7 +15,7 @@ import { ResumableClosedError } from './errors';
 import { STOPPED_EVENT } from './events';
 import { type GenerationReport, readGenerationRecords } from './generation';
 import { StreamHandles } from './handles';
-import { HubRegistry } from './hub';
+import { HubRegistry } from './hub-registry';
 import { KnownEnds } from './known-ends';
 import { OpenResponses } from './open-responses';
 import {

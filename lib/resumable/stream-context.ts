@@ -2,7 +2,7 @@
 import type { S2Stream } from '@s2-dev/streamstore';
 import type { ResolvedConfig } from './config';
 import type { StreamHandles } from './handles';
-import type { HubRegistry } from './hub';
+import type { HubRegistry } from './hub-registry';
 import type { OpenResponses } from './open-responses';
 import type { ResumableMode } from './types';
 
