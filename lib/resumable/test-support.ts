@@ -1,5 +1,5 @@
-// Test-only helpers: a local S2 with a basin, Anthropic event sources, SSE reading and raw stream reads.
-import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+// Test-only helpers: a local S2 with a basin, spies on the SDK, turns run to their end, raw stream reads.
+// (Event sources and SSE reading live in test-sources.ts and test-sse.ts, re-exported here.)
 import {
   type AppendInput,
   type AppendSession,
@@ -9,13 +9,16 @@ import {
   S2Stream,
   S2Streams,
 } from '@s2-dev/streamstore';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type LocalS2, startLocalS2 } from '../../local/s2/http/server';
 import { localS2ClientConfig, randomBasinName } from '../../local/s2/http/test-support';
 import { decodeRecord, parseToken } from './protocol';
 import { createResumableChat } from './server';
+import { type ControlledSource, controlledSource, messageEvents, paced } from './test-sources';
 import type { GenerationEnd, MakeResumableOptions, ResumableChat, ResumableChatConfig } from './types';
+
+export * from './test-sources';
+export * from './test-sse';
 
 export interface S2Fixture {
   server: LocalS2;
@@ -172,42 +175,6 @@ export function uniqueStream(prefix = 'chat'): string {
   return `${prefix}-${Date.now().toString(36)}-${streamCounter}`;
 }
 
-/** A complete Anthropic message streaming `texts` as text deltas. */
-export function messageEvents(texts: readonly string[], id = 'msg_test'): RawMessageStreamEvent[] {
-  const start = {
-    type: 'message_start',
-    message: {
-      id,
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-test',
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 3, output_tokens: 1 },
-    },
-  } as unknown as RawMessageStreamEvent;
-  const delta = {
-    type: 'message_delta',
-    delta: { stop_reason: 'end_turn', stop_sequence: null },
-    usage: { output_tokens: texts.length },
-  } as unknown as RawMessageStreamEvent;
-  return [
-    start,
-    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } },
-    ...texts.map(
-      (text): RawMessageStreamEvent => ({
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'text_delta', text },
-      }),
-    ),
-    { type: 'content_block_stop', index: 0 },
-    delta,
-    { type: 'message_stop' },
-  ];
-}
-
 /** Runs one turn of `texts` to its end (202 delivery): its status, once its persistence has settled. */
 export async function finishTurn(
   chat: ResumableChat,
@@ -225,67 +192,6 @@ export async function finishTurn(
   });
   await persisting;
   return response.status;
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Yields `events` with a pause before each. */
-export async function* paced<T>(events: readonly T[], delayMs: number): AsyncGenerator<T> {
-  for (const event of events) {
-    await sleep(delayMs);
-    yield event;
-  }
-}
-
-/** A source the test drives by hand; `return()` works even while a `next()` is pending. */
-export interface ControlledSource extends AsyncIterable<RawMessageStreamEvent> {
-  push(event: RawMessageStreamEvent): void;
-  end(): void;
-  fail(error: unknown): void;
-  /** Resolves when the consumer called `return()`. */
-  returned: Promise<void>;
-  wasReturned(): boolean;
-}
-
-export function controlledSource(): ControlledSource {
-  type Item = { event: RawMessageStreamEvent } | { end: true } | { error: unknown };
-  const queue: Item[] = [];
-  let waiting: ((item: Item) => void) | undefined;
-  let didReturn = false;
-  let onReturned: () => void = () => undefined;
-  const returned = new Promise<void>((resolve) => {
-    onReturned = resolve;
-  });
-  const deliver = (item: Item) => {
-    if (waiting) {
-      const wake = waiting;
-      waiting = undefined;
-      wake(item);
-    } else queue.push(item);
-  };
-  const iterator: AsyncIterator<RawMessageStreamEvent> = {
-    async next() {
-      if (didReturn) return { done: true, value: undefined };
-      const item = queue.shift() ?? (await new Promise<Item>((resolve) => (waiting = resolve)));
-      if ('error' in item) throw item.error;
-      if ('end' in item) return { done: true, value: undefined };
-      return { done: false, value: item.event };
-    },
-    async return() {
-      didReturn = true;
-      onReturned();
-      waiting?.({ end: true });
-      return { done: true, value: undefined };
-    },
-  };
-  return {
-    [Symbol.asyncIterator]: () => iterator,
-    push: (event) => deliver({ event }),
-    end: () => deliver({ end: true }),
-    fail: (error) => deliver({ error }),
-    returned,
-    wasReturned: () => didReturn,
-  };
 }
 
 /** A turn on a hand-driven source, started with `delivery: 'replay'`. */
@@ -308,51 +214,4 @@ export async function startControlledTurn(chat: ResumableChat, streamName: strin
     onFinish: (end) => void ends.push(end),
   });
   return { source, response, ends, persisted };
-}
-
-/** Reads an SSE response incrementally. */
-export class SseReader {
-  readonly frames: EventSourceMessage[] = [];
-  readonly comments: string[] = [];
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly parser = createParser({
-    onEvent: (message) => this.frames.push(message),
-    onComment: (comment) => this.comments.push(comment),
-  });
-  private readonly decoder = new TextDecoder();
-  ended = false;
-
-  constructor(response: Response) {
-    if (!response.body) throw new Error('response has no body');
-    this.reader = response.body.getReader();
-  }
-
-  /** Reads until `predicate` holds or the body ends; returns whether it holds. */
-  async until(predicate: (reader: SseReader) => boolean): Promise<boolean> {
-    while (!predicate(this)) {
-      if (this.ended) return false;
-      const { done, value } = await this.reader.read();
-      if (done) this.ended = true;
-      else this.parser.feed(this.decoder.decode(value, { stream: true }));
-    }
-    return true;
-  }
-
-  async all(): Promise<EventSourceMessage[]> {
-    await this.until(() => false);
-    return this.frames;
-  }
-
-  async cancel(): Promise<void> {
-    await this.reader.cancel();
-  }
-}
-
-export async function readAll(response: Response): Promise<EventSourceMessage[]> {
-  return new SseReader(response).all();
-}
-
-/** The events of SSE frames, parsed. */
-export function eventsOf(frames: readonly EventSourceMessage[]): unknown[] {
-  return frames.map((frame) => JSON.parse(frame.data));
 }
