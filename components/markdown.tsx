@@ -2,13 +2,11 @@
 // Renders model text as GitHub-flavoured markdown with highlighted code; raw HTML is shown as text, never run.
 import { memo } from 'react';
 import ReactMarkdown, { type Components, type ExtraProps, type Options } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './code-block';
+import { hasCodeFence, useHighlighter } from './use-highlighter';
 
 const remarkPlugins: Options['remarkPlugins'] = [remarkGfm];
-// `detect: false`: only fences that name their language are highlighted; guessing on every token is slow.
-const rehypePlugins: Options['rehypePlugins'] = [[rehypeHighlight, { detect: false }]];
 
 type HastElement = NonNullable<ExtraProps['node']>;
 type HastNode = HastElement['children'][number];
@@ -48,6 +46,7 @@ function plainText(node: HastNode): string {
 }
 
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const rehypePlugins = useHighlighter(hasCodeFence(text));
   return (
     <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
       {text}
