@@ -19,10 +19,9 @@ function subscribe(listener: () => void): () => void {
 }
 
 function load(): Promise<void> {
-  loading ??= import('rehype-highlight').then(
-    ({ default: rehypeHighlight }) => {
-      // `detect: false`: only fences that name their language are highlighted; guessing on every token is slow.
-      loaded = [[rehypeHighlight, { detect: false }]];
+  loading ??= import('./highlight-plugins').then(
+    ({ highlightPlugins }) => {
+      loaded = highlightPlugins;
       for (const listener of listeners) listener();
     },
     (error: unknown) => {
