@@ -1,18 +1,13 @@
 // Playwright: end-to-end tests in Chromium against a production build with the local stand-ins.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/chromium';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Set once by the runner process; workers inherit it, so every worker talks to the same server and data.
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(tmpdir(), 'resumable-chat-e2e-'));
-
-/** Debian's Chromium (or CHROMIUM_PATH) when present; Playwright's own browser otherwise. */
-function chromiumExecutable(): string | undefined {
-  const candidate = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  return existsSync(candidate) ? candidate : undefined;
-}
 
 export default defineConfig({
   testDir: './e2e',
@@ -36,13 +31,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           executablePath: chromiumExecutable(),
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

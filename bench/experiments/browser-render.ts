@@ -1,10 +1,11 @@
 // `npx tsx bench/experiments/browser-render.ts [port] [dist-dir]`: Chromium's main-thread time while the built app
 // (`npm run build` first) streams `/demo long` into a page, from Chrome's performance metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../e2e/chromium';
 
 const PORT = Number(process.argv[2] ?? 3300);
 /** Another build to measure, as `NEXT_DIST_DIR` names it (a copy of the app built before a change, say). */
@@ -47,14 +48,8 @@ async function waitForApp(): Promise<void> {
 async function main(): Promise<void> {
   const app = startApp();
   const browser = await chromium.launch({
-    executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: chromiumExecutable(),
+    args: CHROMIUM_ARGS,
   });
   try {
     await waitForApp();
